@@ -1,0 +1,80 @@
+"""The ASGI app factory: GraphQL, the REST shim, health probes and metrics; the lifespan owns the resources."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
+from sqlalchemy import text
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from .auth_middleware import AuthMiddleware
+from .config import AuthMode, Settings, get_settings
+from .resolvers.services import Services, running_services
+from .rest.responses import JSONResponse
+from .rest.routes import routes as rest_routes
+from .schema.root import build_schema
+from .schema.view import GraphQLApp
+from .storage import migrate
+
+log = logging.getLogger("learning_analytics")
+
+
+async def healthz(request: Request) -> Response:
+    return JSONResponse({"status": "ok"})
+
+
+async def readyz(request: Request) -> Response:
+    services: Services = request.app.state.services
+    try:
+        async with services.db.read() as conn:
+            await conn.execute(text("SELECT 1"))
+        revision = await migrate.current_revision(services.db)
+    except Exception as e:  # the probe's whole point is to report any failure to reach the database
+        return JSONResponse({"status": "unavailable", "error": type(e).__name__}, status_code=503)
+    head = migrate.head_revision()
+    if revision != head:
+        return JSONResponse({"status": "migrating", "revision": revision, "head": head}, status_code=503)
+    return JSONResponse({"status": "ready", "database": services.db.dialect, "revision": revision})
+
+
+async def metrics(request: Request) -> Response:
+    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    settings = settings or get_settings()
+
+    @asynccontextmanager
+    async def lifespan(app: Starlette) -> AsyncIterator[None]:
+        if settings.auth is AuthMode.OFF:
+            log.warning("LA_AUTH=off: every request acts as the default user, with no authentication")
+        async with running_services(settings) as services:
+            app.state.services = services
+            yield
+
+    graphql = GraphQLApp(
+        build_schema(introspection=settings.introspection),
+        graphql_ide="graphiql" if settings.graphiql else None,
+        allow_queries_via_get=True,
+    )
+    return Starlette(
+        routes=[
+            Route("/healthz", healthz),
+            Route("/readyz", readyz),
+            Route("/metrics", metrics),
+            Route("/graphql", graphql, methods=["GET", "POST"]),
+            *rest_routes,
+        ],
+        middleware=[Middleware(AuthMiddleware)],
+        lifespan=lifespan,
+    )
+
+
+__all__ = ["create_app"]

@@ -1,0 +1,257 @@
+"""The command line: serve, migrate, load demo data, import events and manage users and keys."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+import orjson
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.table import Table
+
+from .config import Settings, get_settings
+from .domain.errors import InvalidInput
+from .resolvers import auth
+from .resolvers.context import build_context
+from .resolvers.demo import is_empty, load_demo
+from .resolvers.ingest import ingest_batch
+from .resolvers.services import Services, running_services
+from .rest.payloads import parse_events
+from .storage import migrate, users
+
+app = typer.Typer(help="learning-analytics: a GraphQL analytics API for learners.", no_args_is_help=True)
+db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
+users_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
+app.add_typer(db_app, name="db")
+app.add_typer(users_app, name="users")
+
+console = Console()
+err = Console(stderr=True)
+T = TypeVar("T")
+
+
+def _run(settings: Settings, work: Callable[[Services], Awaitable[T]], *, upgrade: bool = True) -> T:
+    async def main() -> T:
+        async with running_services(settings, upgrade=upgrade) as services:
+            return await work(services)
+
+    return asyncio.run(main())
+
+
+def _demo(services: Services, *, n_users: int, days: int, seed: int) -> Awaitable[Any]:
+    async def work() -> Any:
+        with Progress(
+            TextColumn("demo"),
+            BarColumn(),
+            MofNCompleteColumn(),
+            TimeElapsedColumn(),
+            console=err,
+            transient=False,
+        ) as bar:
+            task = bar.add_task("exchanges", total=None)
+            result = await load_demo(
+                services,
+                n_users=n_users,
+                days=days,
+                seed=seed,
+                now=datetime.now(UTC),
+                progress=lambda n: bar.advance(task, n),
+            )
+        return result
+
+    return work()
+
+
+@app.command()
+def serve(
+    host: str = typer.Option(None, help="Address to bind (default LA_HOST, 127.0.0.1)."),
+    port: int = typer.Option(None, help="Port (default LA_PORT, 8000)."),
+    demo: bool = typer.Option(False, "--demo", help="Load the demo history first if the database is empty."),
+) -> None:
+    """Serve the API (GraphQL at /graphql, REST at /api/analytics), upgrading the schema first."""
+    import uvicorn
+
+    from .app import create_app
+
+    settings = get_settings()
+    host = host or settings.host
+    port = port or settings.port
+
+    async def prepare(services: Services) -> str | None:
+        refusal = auth.bind_refusal(settings, host=host, keys_exist=await users.any_keys(services.db))
+        if refusal is None and demo and await is_empty(services):
+            loaded = await _demo(services, n_users=1, days=120, seed=42)
+            err.print(
+                f"demo: {loaded.sessions} sessions, {loaded.exchanges} exchanges, {loaded.feedback} feedback"
+            )
+        return refusal
+
+    refusal = _run(settings, prepare)
+    if refusal:
+        err.print(f"[red]error:[/red] {refusal}")
+        raise typer.Exit(2)
+    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level, proxy_headers=True)
+
+
+@db_app.command("upgrade")
+def db_upgrade() -> None:
+    """Apply schema migrations up to the newest revision."""
+    settings = get_settings()
+
+    async def work(services: Services) -> str | None:
+        return await migrate.current_revision(services.db)
+
+    revision = _run(settings, work)
+    console.print(f"database at revision {revision} ({settings.database_url.split('@')[-1]})")
+
+
+@app.command()
+def demo(
+    users_: int = typer.Option(1, "--users", min=1, help="How many learners."),
+    days: int = typer.Option(120, min=1, help="Days of history ending today."),
+    seed: int = typer.Option(42, help="Random seed: the same seed gives the same history."),
+) -> None:
+    """Write a realistic, deterministic history through the ingestion path (re-running adds nothing)."""
+    settings = get_settings()
+    loaded = _run(settings, lambda s: _demo(s, n_users=users_, days=days, seed=seed))
+    console.print(
+        f"{loaded.users} users: {loaded.sessions} sessions, {loaded.exchanges} exchanges, "
+        f"{loaded.feedback} feedback accepted; {loaded.duplicates} duplicates"
+    )
+
+
+def _check_timezone(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as e:
+        raise typer.BadParameter(f"unknown IANA timezone {name!r}") from e
+    return name
+
+
+@users_app.command("create")
+def users_create(
+    name: str = typer.Argument(..., help="The user's display name."),
+    timezone: str = typer.Option("UTC", "--timezone", "-t", callback=_check_timezone, help="IANA timezone."),
+    user_id: str = typer.Option(None, "--id", help="The user id (default: derived from the name)."),
+) -> None:
+    """Create a user and print a new API key (shown once; only its hash is stored)."""
+    settings = get_settings()
+    uid = user_id or "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")[:64] or "user"
+
+    async def work(services: Services) -> str:
+        now = datetime.now(UTC)
+        if await users.get_user(services.db, user_id=uid) is not None:
+            raise typer.BadParameter(f"a user with id {uid!r} exists already", param_hint="--id")
+        await users.create_user(services.db, user_id=uid, name=name, timezone=timezone, now=now)
+        return await users.create_key(services.db, user_id=uid, now=now)
+
+    key = _run(settings, work)
+    console.print(f"created user [bold]{uid}[/bold] ({timezone})")
+    console.print("API key (store it now, it is not shown again):")
+    print(key)
+
+
+@users_app.command("key")
+def users_key(user_id: str = typer.Argument(..., help="The user's id.")) -> None:
+    """Create another API key for an existing user."""
+    settings = get_settings()
+
+    async def work(services: Services) -> str:
+        if await users.get_user(services.db, user_id=user_id) is None:
+            raise typer.BadParameter(f"no user {user_id!r}")
+        return await users.create_key(services.db, user_id=user_id, now=datetime.now(UTC))
+
+    print(_run(settings, work))
+
+
+@users_app.command("list")
+def users_list() -> None:
+    """List users with their timezone and number of keys."""
+    settings = get_settings()
+
+    async def work(services: Services) -> tuple[list[Any], dict[str, int]]:
+        return await users.list_users(services.db), await users.key_counts(services.db)
+
+    found, keys = _run(settings, work)
+    table = Table("id", "name", "timezone", "keys", "created")
+    for u in found:
+        table.add_row(
+            u.id, u.name, u.timezone, str(keys.get(u.id, 0)), u.created_at.isoformat() if u.created_at else ""
+        )
+    console.print(table)
+
+
+@app.command("import")
+def import_events(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON lines, each an events batch."),
+    user_id: str = typer.Option(users.DEFAULT_USER_ID, "--user", help="The user the events belong to."),
+) -> None:
+    """Import a JSONL file of event batches; bad lines are reported and skipped, the rest are stored."""
+    settings = get_settings()
+    size = file.stat().st_size
+
+    async def work(services: Services) -> tuple[int, int, int]:
+        user = (
+            await auth.default_user(services)
+            if user_id == users.DEFAULT_USER_ID
+            else await users.get_user(services.db, user_id=user_id)
+        )
+        if user is None:
+            raise typer.BadParameter(f"no user {user_id!r}", param_hint="--user")
+        ctx = build_context(services, user)
+        accepted = duplicates = rejected = 0
+        with (
+            file.open("rb") as fh,
+            Progress(
+                TextColumn("import"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+            ) as bar,
+        ):
+            task = bar.add_task("bytes", total=size)
+            for number, line in enumerate(fh, start=1):
+                bar.advance(task, len(line))
+                if not line.strip():
+                    continue
+                try:
+                    batch = parse_events(orjson.loads(line), max_items=settings.max_batch_items)
+                    summary = await ingest_batch(ctx, batch)
+                except orjson.JSONDecodeError as e:
+                    rejected += 1
+                    err.print(f"line {number}: not JSON ({e})")
+                    continue
+                except InvalidInput as e:
+                    rejected += _line_items(line)
+                    err.print(f"line {number}: {e.field}: {e.message}")
+                    continue
+                accepted += summary.accepted
+                duplicates += summary.duplicates
+        return accepted, duplicates, rejected
+
+    accepted, duplicates, rejected = _run(settings, work)
+    console.print(f"accepted {accepted}, duplicates {duplicates}, rejected {rejected}")
+    if rejected:
+        raise typer.Exit(1)
+
+
+def _line_items(line: bytes) -> int:
+    try:
+        raw = orjson.loads(line)
+        return sum(len(raw.get(k) or []) for k in ("sessions", "exchanges", "feedback")) or 1
+    except (orjson.JSONDecodeError, AttributeError, TypeError):
+        return 1
+
+
+def main() -> None:
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s", stream=sys.stderr)
+    app()
+
+
+if __name__ == "__main__":
+    main()

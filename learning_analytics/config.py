@@ -1,0 +1,142 @@
+"""Settings from `LA_`-prefixed environment variables, with the seeds' defaults.
+
+Top-level switches are flat (`LA_DATABASE_URL`, `LA_AUTH`, `LA_SCHEDULER`, `LA_CACHE_URL`);
+the engine's sections nest with a double underscore, e.g. `LA_PROGRESS__STREAK_GRACE_PERIOD_HOURS=48`.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEFAULT_DATABASE_FILE = "learning_analytics.db"
+
+
+class AuthMode(StrEnum):
+    AUTO = "auto"  # keys are required as soon as one exists; single-user mode before that
+    ON = "on"  # keys are always required
+    OFF = "off"  # no authentication at all: one default user, any bind address (logged as a warning)
+
+
+class DatabaseSettings(BaseModel):
+    pool_size: int = 10
+    echo: bool = False
+    # NORMAL in WAL mode survives a process crash; a power loss may drop the last commits. FULL does not.
+    sqlite_synchronous: str = "NORMAL"
+    sqlite_busy_timeout_ms: int = 10_000
+
+
+class ProgressSettings(BaseModel):
+    streak_grace_period_hours: float = 36
+    mastery_threshold: float = 0.75
+    mastery_half_life_days: float = 30
+    min_minutes_per_day: float = 0
+    streak_freezes_max: int = 0
+    cache_ttl_seconds: int = 300
+
+
+class InsightSettings(BaseModel):
+    min_data_points: int = 5
+    confidence_threshold: float = 0.7
+    max_recommendations: int = 5
+    max_insights: int = 10
+    quality_change_percent: float = 10
+    activity_up_percent: float = 50
+    activity_down_percent: float = 30
+    high_correction_rate: float = 0.15
+    inactive_days: int = 3
+
+
+class TrendSettings(BaseModel):
+    short_term_window: int = 7
+    long_term_window: int = 30
+    enable_forecasting: bool = True
+    forecast_days: int = 7
+    direction_band_percent: float = 5
+    anomaly_z: float = 2.0
+    anomaly_lookback_days: int = 28
+
+
+class DashboardSettings(BaseModel):
+    cache_ttl_seconds: int = 300
+    max_active_goals: int = 5
+    max_topics_displayed: int = 10
+
+
+class GoalSettings(BaseModel):
+    max_active_goals: int = 10
+    enable_goal_suggestions: bool = True
+
+
+class AchievementSettings(BaseModel):
+    notify_on_unlock: bool = True
+    celebrate_milestones: bool = True
+
+
+class ExportSettings(BaseModel):
+    supported_formats: list[str] = Field(default_factory=lambda: ["json", "csv", "ndjson"])
+    max_records_per_export: int = 10_000
+    max_days: int = 365
+
+
+class CacheSettings(BaseModel):
+    enabled: bool = True
+    ttl_seconds: int = 300
+    max_entries: int = 1000
+
+
+class RollupSettings(BaseModel):
+    fold_interval_seconds: int = 30
+    hourly_retention_days: int = 7
+    daily_retention_days: int = 90
+    weekly_retention_days: int = 365
+    monthly_retention_days: int | None = None  # kept indefinitely
+
+
+class Settings(BaseSettings):
+    """Everything the service reads from its environment."""
+
+    model_config = SettingsConfigDict(env_prefix="LA_", env_nested_delimiter="__", extra="ignore")
+
+    database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DATABASE_FILE}"
+    cache_url: str | None = None
+    auth: AuthMode = AuthMode.AUTO
+    scheduler: bool = True
+    host: str = "127.0.0.1"
+    port: int = 8000
+    default_timezone: str = "UTC"
+    max_body_bytes: int = 16 * 1024 * 1024
+    max_batch_items: int = 10_000
+    graphiql: bool = True
+    introspection: bool = True
+    log_level: str = "info"
+
+    database: DatabaseSettings = Field(default_factory=DatabaseSettings)
+    progress: ProgressSettings = Field(default_factory=ProgressSettings)
+    insights: InsightSettings = Field(default_factory=InsightSettings)
+    trends: TrendSettings = Field(default_factory=TrendSettings)
+    dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
+    goals: GoalSettings = Field(default_factory=GoalSettings)
+    achievements: AchievementSettings = Field(default_factory=AchievementSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
+    rollups: RollupSettings = Field(default_factory=RollupSettings)
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+    @property
+    def sqlite_path(self) -> Path | None:
+        if not self.is_sqlite:
+            return None
+        return Path(self.database_url.split("///", 1)[1])
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()

@@ -1,0 +1,31 @@
+"""The long-lived resources of one running service, owned by the app's lifespan or a CLI command."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+
+from ..config import Settings
+from ..storage import db as storage_db
+from ..storage import migrate
+from ..storage.db import Database
+
+
+@dataclass
+class Services:
+    settings: Settings
+    db: Database
+    key_cache: dict[str, tuple[float, object]] = field(default_factory=dict)
+
+
+@asynccontextmanager
+async def running_services(settings: Settings, *, upgrade: bool = True) -> AsyncIterator[Services]:
+    """Open the database (migrated to the newest schema unless told otherwise) and close it afterwards."""
+    database = storage_db.connect(settings.database_url, settings.database)
+    try:
+        if upgrade:
+            await migrate.upgrade(database)
+        yield Services(settings=settings, db=database)
+    finally:
+        await database.dispose()

@@ -1,0 +1,40 @@
+"""Routes of the REST shim."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from ..domain.errors import InvalidInput
+from ..resolvers import ingest
+from ..resolvers.context import build_context
+from .body import BodyTooLarge, read_json
+from .payloads import parse_events
+from .responses import JSONResponse, error_response, invalid
+
+
+async def post_events(request: Request) -> Response:
+    """`POST /api/analytics/events`: an atomic batch of sessions, exchanges and feedback."""
+    services = request.app.state.services
+    try:
+        raw = await read_json(request, limit=services.settings.max_body_bytes)
+        batch = parse_events(raw, max_items=services.settings.max_batch_items)
+        summary = await ingest.ingest_batch(build_context(services, request.state.user), batch)
+    except BodyTooLarge as e:
+        return error_response(413, code="body_too_large", message=str(e), field="body", limit=e.limit)
+    except InvalidInput as e:
+        return invalid(e)
+    kinds = {"sessions": summary.sessions, "exchanges": summary.exchanges, "feedback": summary.feedback}
+    return JSONResponse(
+        {
+            "accepted": summary.accepted,
+            "duplicates": summary.duplicates,
+            **{k: {"accepted": v.accepted, "duplicates": v.duplicates} for k, v in kinds.items()},
+        }
+    )
+
+
+routes = [
+    Route("/api/analytics/events", post_events, methods=["POST"]),
+]

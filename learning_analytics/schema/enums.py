@@ -1,0 +1,11 @@
+"""GraphQL enums, exposing the domain's enums under the contract's names."""
+
+from __future__ import annotations
+
+import strawberry
+
+from ..domain.models import FeedbackKind as DomainFeedbackKind
+
+FeedbackKind = strawberry.enum(
+    DomainFeedbackKind, name="FeedbackKind", description="What a learner did with an answer."
+)

@@ -1,0 +1,1 @@
+"""Storage: tables, engines, repositories and rollup SQL. Nothing above this package writes SQL."""

@@ -1,0 +1,268 @@
+"""The ingestion write path: one atomic transaction per batch, exactly-once by client id."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import bindparam, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ..domain import ingest
+from ..domain.models import EventBatch, IngestSummary, KindCount, User
+from .db import Database
+from .sql import chunks, insert_for, insert_ignore, insert_ignoring_duplicates, least
+from .tables import (
+    DirtyBucketRow,
+    ExchangeRow,
+    ExchangeTopicRow,
+    FeedbackRow,
+    SessionRow,
+    SessionTopicRow,
+    TopicRow,
+)
+
+sessions_t = SessionRow.__table__  # type: ignore[attr-defined]
+exchanges_t = ExchangeRow.__table__  # type: ignore[attr-defined]
+feedback_t = FeedbackRow.__table__  # type: ignore[attr-defined]
+topics_t = TopicRow.__table__  # type: ignore[attr-defined]
+session_topics_t = SessionTopicRow.__table__  # type: ignore[attr-defined]
+exchange_topics_t = ExchangeTopicRow.__table__  # type: ignore[attr-defined]
+dirty_t = DirtyBucketRow.__table__  # type: ignore[attr-defined]
+
+
+async def _stored_sessions(conn: AsyncConnection, user_id: str, ids: Sequence[str]) -> dict[str, date]:
+    found: dict[str, date] = {}
+    for part in chunks(sorted(set(ids))):
+        rows = await conn.execute(
+            select(sessions_t.c.id, sessions_t.c.local_day).where(
+                sessions_t.c.user_id == user_id, sessions_t.c.id.in_(part)
+            )
+        )
+        found.update({r.id: r.local_day for r in rows})
+    return found
+
+
+async def _stored_exchanges(conn: AsyncConnection, user_id: str, ids: Sequence[str]) -> dict[str, str]:
+    found: dict[str, str] = {}
+    for part in chunks(sorted(set(ids))):
+        rows = await conn.execute(
+            select(exchanges_t.c.id, exchanges_t.c.session_id).where(
+                exchanges_t.c.user_id == user_id, exchanges_t.c.id.in_(part)
+            )
+        )
+        found.update({r.id: r.session_id for r in rows})
+    return found
+
+
+class _Topics:
+    """Topic first-seen times and links collected from the accepted items of a batch."""
+
+    def __init__(self) -> None:
+        self.first_seen: dict[str, tuple[datetime, date]] = {}
+        self.session_links: dict[tuple[str, str], date] = {}
+        self.exchange_links: list[dict[str, Any]] = []
+
+    def seen(self, topic: str, at: datetime, day: date) -> None:
+        known = self.first_seen.get(topic)
+        if known is None or at < known[0]:
+            self.first_seen[topic] = (at, day)
+
+
+async def store_batch(db: Database, *, user: User, batch: EventBatch, now: datetime) -> IngestSummary:
+    """Store a validated batch atomically; items whose id is already stored count as duplicates.
+
+    Raises `InvalidInput` (and writes nothing) when an exchange's session or a feedback's exchange is
+    neither stored nor in the batch. Marks every local hour it touches dirty for the rollup fold.
+    """
+    tz = ZoneInfo(user.timezone)
+    uid = user.id
+    async with db.write() as conn:
+        batch_exchange_ids = {e.id for e in batch.exchanges}
+        # Every referenced session, in the batch or not: a stored one keeps its stored local day.
+        stored_sessions = await _stored_sessions(conn, uid, [e.session_id for e in batch.exchanges])
+        stored_exchanges = await _stored_exchanges(
+            conn, uid, [f.exchange_id for f in batch.feedback if f.exchange_id not in batch_exchange_ids]
+        )
+        ingest.unknown_references(
+            batch, stored_sessions=stored_sessions.keys(), stored_exchanges=stored_exchanges
+        )
+
+        dirty: set[tuple[date, int]] = set()
+        topics = _Topics()
+        session_day = dict(stored_sessions)
+
+        # sessions
+        session_rows: dict[str, dict[str, Any]] = {}
+        for s in batch.sessions:
+            if s.id in session_rows:
+                continue
+            started = ingest.as_utc(s.started_at)
+            at = ingest.local_time(started, tz)
+            session_day.setdefault(s.id, at.day)  # a stored session keeps its day
+            session_rows[s.id] = {
+                "user_id": uid,
+                "id": s.id,
+                "started_at": started,
+                "ended_at": ingest.as_utc(s.ended_at) if s.ended_at else None,
+                "local_day": at.day,
+                "local_hour": at.hour,
+                "reported_exchanges": s.total_exchanges,
+                "reported_avg_quality": s.avg_quality,
+                "exchange_count": 0,
+                "quality_n": 0,
+                "quality_sum": 0.0,
+                "ingested_at": now,
+            }
+        new_sessions = await insert_ignoring_duplicates(conn, sessions_t, list(session_rows.values()))
+        for sid in new_sessions:
+            row = session_rows[sid]
+            dirty.add((row["local_day"], row["local_hour"]))
+        for s in batch.sessions:
+            if s.id in new_sessions:
+                row = session_rows[s.id]
+                for topic in s.topics:
+                    topics.seen(topic, row["started_at"], row["local_day"])
+                    topics.session_links[(s.id, topic)] = row["local_day"]
+
+        # exchanges
+        exchange_rows: dict[str, dict[str, Any]] = {}
+        exchange_topics: dict[str, tuple[str, ...]] = {}
+        for e in batch.exchanges:
+            if e.id in exchange_rows:
+                continue
+            occurred = ingest.as_utc(e.occurred_at)
+            at = ingest.local_time(occurred, tz)
+            q = e.quality
+            exchange_rows[e.id] = {
+                "user_id": uid,
+                "id": e.id,
+                "session_id": e.session_id,
+                "occurred_at": occurred,
+                "local_day": at.day,
+                "local_hour": at.hour,
+                "quality": q.composite if q else None,
+                "relevance": q.relevance if q else None,
+                "helpfulness": q.helpfulness if q else None,
+                "engagement": q.engagement if q else None,
+                "clarity": q.clarity if q else None,
+                "accuracy": q.accuracy if q else None,
+                "user_text": e.user_text,
+                "agent_text": e.agent_text,
+                "ingested_at": now,
+            }
+            exchange_topics[e.id] = e.topics
+        new_exchanges = await insert_ignoring_duplicates(conn, exchanges_t, list(exchange_rows.values()))
+        per_session: defaultdict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
+        for eid in new_exchanges:
+            row = exchange_rows[eid]
+            dirty.add((row["local_day"], row["local_hour"]))
+            acc = per_session[row["session_id"]]
+            acc[0] += 1
+            if row["quality"] is not None:
+                acc[1] += 1
+                acc[2] += row["quality"]
+            for topic in exchange_topics[eid]:
+                topics.seen(topic, row["occurred_at"], row["local_day"])
+                topics.exchange_links.append(
+                    {"user_id": uid, "exchange_id": eid, "topic": topic, "local_day": row["local_day"]}
+                )
+                topics.session_links[(row["session_id"], topic)] = session_day[row["session_id"]]
+        if per_session:
+            await conn.execute(
+                update(sessions_t)
+                .where(sessions_t.c.user_id == uid, sessions_t.c.id == bindparam("sid"))
+                .values(
+                    exchange_count=sessions_t.c.exchange_count + bindparam("n"),
+                    quality_n=sessions_t.c.quality_n + bindparam("qn"),
+                    quality_sum=sessions_t.c.quality_sum + bindparam("qs"),
+                ),
+                [{"sid": sid, "n": a[0], "qn": a[1], "qs": a[2]} for sid, a in per_session.items()],
+            )
+            # A session's own bucket changes too: its exchange count and quality summary moved.
+            dirty.update(await _session_buckets(conn, uid, [s for s in per_session if s not in new_sessions]))
+
+        # feedback
+        feedback_rows: dict[str, dict[str, Any]] = {}
+        for f in batch.feedback:
+            if f.id in feedback_rows:
+                continue
+            created = ingest.as_utc(f.created_at)
+            at = ingest.local_time(created, tz)
+            ex = exchange_rows.get(f.exchange_id)
+            feedback_rows[f.id] = {
+                "user_id": uid,
+                "id": f.id,
+                "exchange_id": f.exchange_id,
+                "session_id": ex["session_id"] if ex else stored_exchanges[f.exchange_id],
+                "kind": f.kind.value,
+                "rating": f.rating,
+                "comment": f.comment,
+                "created_at": created,
+                "local_day": at.day,
+                "local_hour": at.hour,
+                "ingested_at": now,
+            }
+        new_feedback = await insert_ignoring_duplicates(conn, feedback_t, list(feedback_rows.values()))
+        for fid in new_feedback:
+            row = feedback_rows[fid]
+            dirty.add((row["local_day"], row["local_hour"]))
+
+        await _store_topics(conn, uid, topics)
+        await insert_ignore(
+            conn, dirty_t, [{"user_id": uid, "day": d, "hour": h, "marked_at": now} for d, h in sorted(dirty)]
+        )
+
+    def count(total: int, accepted: int) -> KindCount:
+        return KindCount(accepted=accepted, duplicates=total - accepted)
+
+    return IngestSummary(
+        sessions=count(len(batch.sessions), len(new_sessions)),
+        exchanges=count(len(batch.exchanges), len(new_exchanges)),
+        feedback=count(len(batch.feedback), len(new_feedback)),
+    )
+
+
+async def _session_buckets(
+    conn: AsyncConnection, user_id: str, session_ids: list[str]
+) -> set[tuple[date, int]]:
+    buckets: set[tuple[date, int]] = set()
+    for part in chunks(session_ids):
+        rows = await conn.execute(
+            select(sessions_t.c.local_day, sessions_t.c.local_hour).where(
+                sessions_t.c.user_id == user_id, sessions_t.c.id.in_(part)
+            )
+        )
+        buckets.update((r.local_day, r.local_hour) for r in rows)
+    return buckets
+
+
+async def _store_topics(conn: AsyncConnection, user_id: str, topics: _Topics) -> None:
+    if topics.first_seen:
+        stmt = insert_for(conn, topics_t)
+        stmt = stmt.on_conflict_do_update(
+            index_elements=[topics_t.c.user_id, topics_t.c.name],
+            set_={
+                "first_seen_at": least(conn, topics_t.c.first_seen_at, stmt.excluded.first_seen_at),
+                "first_seen_day": least(conn, topics_t.c.first_seen_day, stmt.excluded.first_seen_day),
+            },
+        )
+        await conn.execute(
+            stmt,
+            [
+                {"user_id": user_id, "name": name, "first_seen_at": at, "first_seen_day": day}
+                for name, (at, day) in sorted(topics.first_seen.items())
+            ],
+        )
+    await insert_ignore(
+        conn,
+        session_topics_t,
+        [
+            {"user_id": user_id, "session_id": sid, "topic": topic, "local_day": day}
+            for (sid, topic), day in topics.session_links.items()
+        ],
+    )
+    await insert_ignore(conn, exchange_topics_t, topics.exchange_links)
