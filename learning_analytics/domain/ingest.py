@@ -94,7 +94,7 @@ def _check_session(s: SessionInput, *, at: str, now: datetime) -> None:
             )
     if s.total_exchanges is not None and s.total_exchanges < 0:
         raise InvalidInput("must not be negative", field=f"{at}.total_exchanges", code="out_of_range")
-    _check_unit(s.avg_quality, field=f"{at}.avg_quality")
+    _check_unit(s.avg_quality_score, field=f"{at}.avg_quality_score")
 
 
 def _check_exchange(e: ExchangeInput, *, at: str, now: datetime) -> None:

@@ -47,7 +47,7 @@ class SessionInput:
     ended_at: datetime | None = None
     topics: tuple[str, ...] = ()
     total_exchanges: int | None = None
-    avg_quality: float | None = None
+    avg_quality_score: float | None = None
 
 
 @dataclass(frozen=True, slots=True)

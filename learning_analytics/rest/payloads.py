@@ -1,65 +1,26 @@
-"""The JSON shape of `POST /api/analytics/events` (snake_case), parsed with pydantic into domain values."""
+"""The JSON shape of `POST /api/analytics/events` (snake_case), validated straight into domain values.
+
+Pydantic validates the decoded body directly into the domain's frozen input dataclasses (their
+field names are the JSON names), which is several times faster than building intermediate models;
+unknown fields are refused. The domain itself stays free of pydantic: the config is attached here.
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
 from typing import Any
 
-from pydantic import BaseModel, ConfigDict, TypeAdapter
+from pydantic import ConfigDict, TypeAdapter
 from pydantic import ValidationError as PydanticError
 
 from ..domain import models
 from ..domain.errors import InvalidInput
 
+_STRICT_FIELDS = ConfigDict(extra="forbid")
+for _input in (models.Quality, models.SessionInput, models.ExchangeInput, models.FeedbackInput, models.EventBatch):
+    _input.__pydantic_config__ = _STRICT_FIELDS  # type: ignore[attr-defined]
 
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class QualityPayload(_Model):
-    composite: float
-    relevance: float | None = None
-    helpfulness: float | None = None
-    engagement: float | None = None
-    clarity: float | None = None
-    accuracy: float | None = None
-
-
-class SessionPayload(_Model):
-    id: str
-    started_at: datetime
-    ended_at: datetime | None = None
-    topics: list[str] = []
-    total_exchanges: int | None = None
-    avg_quality_score: float | None = None
-
-
-class ExchangePayload(_Model):
-    id: str
-    session_id: str
-    occurred_at: datetime
-    quality: QualityPayload | None = None
-    topics: list[str] = []
-    user_text: str | None = None
-    agent_text: str | None = None
-
-
-class FeedbackPayload(_Model):
-    id: str
-    exchange_id: str
-    kind: models.FeedbackKind
-    created_at: datetime
-    rating: float | None = None
-    comment: str | None = None
-
-
-class EventsPayload(_Model):
-    sessions: list[SessionPayload] = []
-    exchanges: list[ExchangePayload] = []
-    feedback: list[FeedbackPayload] = []
-
-
-_adapter = TypeAdapter(EventsPayload)
+_adapter = TypeAdapter(models.EventBatch)
+_CODES = {"unexpected_keyword_argument": "unknown_field", "extra_forbidden": "unknown_field"}
 
 
 def _path(loc: tuple[int | str, ...]) -> str:
@@ -75,51 +36,16 @@ def parse_events(raw: Any, *, max_items: int) -> models.EventBatch:
         raise InvalidInput("the body must be a JSON object", field="body", code="invalid_json")
     size = sum(len(v) for k in ("sessions", "exchanges", "feedback") if isinstance(v := raw.get(k), list))
     if size > max_items:
-        raise InvalidInput(
-            f"a batch holds at most {max_items} items, got {size}", field="batch", code="batch_too_large"
-        )
+        raise InvalidInput(f"a batch holds at most {max_items} items, got {size}", field="batch", code="batch_too_large")
     try:
-        payload = _adapter.validate_python(raw)
+        return _adapter.validate_python(raw)
     except PydanticError as e:
         first = e.errors(include_url=False)[0]
-        raise InvalidInput(first["msg"], field=_path(first["loc"]), code=first["type"]) from e
-    return to_domain(payload)
+        code = _CODES.get(first["type"], first["type"])
+        message = "unknown field" if code == "unknown_field" else first["msg"]
+        raise InvalidInput(message, field=_path(first["loc"]), code=code) from e
 
 
-def to_domain(p: EventsPayload) -> models.EventBatch:
-    return models.EventBatch(
-        sessions=tuple(
-            models.SessionInput(
-                id=s.id,
-                started_at=s.started_at,
-                ended_at=s.ended_at,
-                topics=tuple(s.topics),
-                total_exchanges=s.total_exchanges,
-                avg_quality=s.avg_quality_score,
-            )
-            for s in p.sessions
-        ),
-        exchanges=tuple(
-            models.ExchangeInput(
-                id=e.id,
-                session_id=e.session_id,
-                occurred_at=e.occurred_at,
-                quality=models.Quality(**e.quality.model_dump()) if e.quality else None,
-                topics=tuple(e.topics),
-                user_text=e.user_text,
-                agent_text=e.agent_text,
-            )
-            for e in p.exchanges
-        ),
-        feedback=tuple(
-            models.FeedbackInput(
-                id=f.id,
-                exchange_id=f.exchange_id,
-                kind=f.kind,
-                created_at=f.created_at,
-                rating=f.rating,
-                comment=f.comment,
-            )
-            for f in p.feedback
-        ),
-    )
+def batch_to_json(batch: models.EventBatch) -> dict[str, Any]:
+    """The events JSON of a domain batch (the inverse of `parse_events`), e.g. to write JSONL for import."""
+    return _adapter.dump_python(batch, mode="json", exclude_none=True)

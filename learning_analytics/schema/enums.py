@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import strawberry
 
-from ..domain.models import FeedbackKind as DomainFeedbackKind
+from ..domain.models import FeedbackKind
 
-FeedbackKind = strawberry.enum(
-    DomainFeedbackKind, name="FeedbackKind", description="What a learner did with an answer."
-)
+strawberry.enum(FeedbackKind, name="FeedbackKind", description="What a learner did with an answer.")
+
+__all__ = ["FeedbackKind"]

@@ -48,7 +48,7 @@ class SessionInput:
             ended_at=self.ended_at,
             topics=tuple(self.topics or ()),
             total_exchanges=self.total_exchanges,
-            avg_quality=self.avg_quality_score,
+            avg_quality_score=self.avg_quality_score,
         )
 
 

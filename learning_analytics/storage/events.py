@@ -14,7 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ..domain import ingest
 from ..domain.models import EventBatch, IngestSummary, KindCount, User
 from .db import Database
-from .sql import chunks, insert_for, insert_ignore, insert_ignoring_duplicates, least
+from .sql import chunks, insert_for, insert_ignore, insert_new, least
 from .tables import (
     DirtyBucketRow,
     ExchangeRow,
@@ -111,13 +111,13 @@ async def store_batch(db: Database, *, user: User, batch: EventBatch, now: datet
                 "local_day": at.day,
                 "local_hour": at.hour,
                 "reported_exchanges": s.total_exchanges,
-                "reported_avg_quality": s.avg_quality,
+                "reported_avg_quality": s.avg_quality_score,
                 "exchange_count": 0,
                 "quality_n": 0,
                 "quality_sum": 0.0,
                 "ingested_at": now,
             }
-        new_sessions = await insert_ignoring_duplicates(conn, sessions_t, list(session_rows.values()))
+        new_sessions = await insert_new(conn, sessions_t, list(session_rows.values()), user_id=uid)
         for sid in new_sessions:
             row = session_rows[sid]
             dirty.add((row["local_day"], row["local_hour"]))
@@ -155,7 +155,7 @@ async def store_batch(db: Database, *, user: User, batch: EventBatch, now: datet
                 "ingested_at": now,
             }
             exchange_topics[e.id] = e.topics
-        new_exchanges = await insert_ignoring_duplicates(conn, exchanges_t, list(exchange_rows.values()))
+        new_exchanges = await insert_new(conn, exchanges_t, list(exchange_rows.values()), user_id=uid)
         per_session: defaultdict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
         for eid in new_exchanges:
             row = exchange_rows[eid]
@@ -206,7 +206,7 @@ async def store_batch(db: Database, *, user: User, batch: EventBatch, now: datet
                 "local_hour": at.hour,
                 "ingested_at": now,
             }
-        new_feedback = await insert_ignoring_duplicates(conn, feedback_t, list(feedback_rows.values()))
+        new_feedback = await insert_new(conn, feedback_t, list(feedback_rows.values()), user_id=uid)
         for fid in new_feedback:
             row = feedback_rows[fid]
             dirty.add((row["local_day"], row["local_hour"]))
