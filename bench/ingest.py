@@ -92,11 +92,21 @@ async def row_counts(client: httpx.AsyncClient) -> int:
     return int(r.json()["data"]["sessions"]["totalCount"])
 
 
-async def run(url: str, total: int, per_batch: int, concurrency: int) -> None:
+async def run(url: str, total: int, per_batch: int, concurrency: int, workers: int) -> None:
     port = free_port()
     env = {**os.environ, "LA_DATABASE_URL": url, "LA_SCHEDULER": "off", "LA_LOG_LEVEL": "warning"}
     server = subprocess.Popen(  # noqa: ASYNC220 - started once, before any request
-        [sys.executable, "-m", "learning_analytics.cli", "serve", "--port", str(port)], env=env
+        [
+            sys.executable,
+            "-m",
+            "learning_analytics.cli",
+            "serve",
+            "--port",
+            str(port),
+            "--workers",
+            str(workers),
+        ],
+        env=env,
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
@@ -115,7 +125,9 @@ async def run(url: str, total: int, per_batch: int, concurrency: int) -> None:
             sessions_after = await row_counts(client)
         rate = first["exchanges_accepted"] / elapsed
         print(f"database          {url.split('://')[0]}")
-        print(f"batches           {len(batches)} x {per_batch} exchanges, concurrency {concurrency}")
+        print(
+            f"batches           {len(batches)} x ~{per_batch} exchanges, concurrency {concurrency}, workers {workers}"
+        )
         print(
             f"first pass        {first['exchanges_accepted']} exchanges accepted in {elapsed:.2f} s "
             f"-> {rate:,.0f} exchanges/s ({first['accepted']} items incl. sessions and feedback)"
@@ -144,10 +156,11 @@ def main() -> None:
     parser.add_argument("--exchanges", type=int, default=100_000)
     parser.add_argument("--batch", type=int, default=1_000)
     parser.add_argument("--concurrency", type=int, default=2)
+    parser.add_argument("--workers", type=int, default=1, help="server worker processes")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         url = args.database_url or f"sqlite+aiosqlite:///{Path(tmp) / 'bench.db'}"
-        asyncio.run(run(url, args.exchanges, args.batch, args.concurrency))
+        asyncio.run(run(url, args.exchanges, args.batch, args.concurrency, args.workers))
 
 
 if __name__ == "__main__":

@@ -14,6 +14,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
+from . import jobs
 from .auth_middleware import AuthMiddleware
 from .config import AuthMode, Settings, get_settings
 from .resolvers.services import Services, running_services
@@ -57,7 +58,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
             log.warning("LA_AUTH=off: every request acts as the default user, with no authentication")
         async with running_services(settings) as services:
             app.state.services = services
-            yield
+            # The scheduler starts once the database is up and stops before it closes.
+            async with jobs.running(services) as scheduler:
+                app.state.scheduler = scheduler
+                yield
 
     graphql = GraphQLApp(
         build_schema(introspection=settings.introspection),

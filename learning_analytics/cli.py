@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
@@ -17,6 +18,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from . import jobs
 from .config import Settings, get_settings
 from .domain.errors import InvalidInput
 from .resolvers import auth
@@ -25,7 +27,7 @@ from .resolvers.demo import is_empty, load_demo
 from .resolvers.ingest import ingest_batch
 from .resolvers.services import Services, running_services
 from .rest.payloads import parse_events
-from .storage import migrate, users
+from .storage import migrate, rollups, users
 
 app = typer.Typer(help="learning-analytics: a GraphQL analytics API for learners.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -75,6 +77,9 @@ def serve(
     host: str = typer.Option(None, help="Address to bind (default LA_HOST, 127.0.0.1)."),
     port: int = typer.Option(None, help="Port (default LA_PORT, 8000)."),
     demo: bool = typer.Option(False, "--demo", help="Load the demo history first if the database is empty."),
+    workers: int = typer.Option(
+        1, min=1, help="Worker processes (each runs the app; writes still serialize)."
+    ),
 ) -> None:
     """Serve the API (GraphQL at /graphql, REST at /api/analytics), upgrading the schema first."""
     import uvicorn
@@ -89,6 +94,7 @@ def serve(
         refusal = auth.bind_refusal(settings, host=host, keys_exist=await users.any_keys(services.db))
         if refusal is None and demo and await is_empty(services):
             loaded = await _demo(services, n_users=1, days=120, seed=42)
+            await rollups.fold_dirty(services.db, now=datetime.now(UTC))  # answer from the first request
             err.print(
                 f"demo: {loaded.sessions} sessions, {loaded.exchanges} exchanges, {loaded.feedback} feedback"
             )
@@ -98,6 +104,18 @@ def serve(
     if refusal:
         err.print(f"[red]error:[/red] {refusal}")
         raise typer.Exit(2)
+    if workers > 1:
+        # Each worker builds its app from the same environment.
+        uvicorn.run(
+            "learning_analytics.app:create_app",
+            factory=True,
+            workers=workers,
+            host=host,
+            port=port,
+            log_level=settings.log_level,
+            proxy_headers=True,
+        )
+        return
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level, proxy_headers=True)
 
 
@@ -246,6 +264,71 @@ def _line_items(line: bytes) -> int:
         return sum(len(raw.get(k) or []) for k in ("sessions", "exchanges", "feedback")) or 1
     except (orjson.JSONDecodeError, AttributeError, TypeError):
         return 1
+
+
+@app.command()
+def aggregate(
+    rebuild: bool = typer.Option(False, "--rebuild", help="Recompute from raw rows instead of folding."),
+    from_: datetime | None = typer.Option(
+        None, "--from", formats=["%Y-%m-%d"], help="First local day to rebuild (default: the first)."
+    ),
+    to: datetime | None = typer.Option(
+        None, "--to", formats=["%Y-%m-%d"], help="Last local day to rebuild (default: the last)."
+    ),
+    user_id: str | None = typer.Option(None, "--user", help="Rebuild this user only (default: everyone)."),
+) -> None:
+    """Fold the dirty buckets into the rollups; with --rebuild, recompute a range from raw rows."""
+    settings = get_settings()
+    if not rebuild and (from_ or to or user_id):
+        raise typer.BadParameter("--from, --to and --user only go with --rebuild", param_hint="--rebuild")
+    start = from_.date() if from_ else None
+    end = to.date() if to else None
+    if start and end and end < start:
+        raise typer.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
+
+    async def work(services: Services) -> rollups.FoldResult:
+        now = datetime.now(UTC)
+        if not rebuild:
+            return await rollups.fold_dirty(services.db, now=now, record_idle=True)
+        if user_id is not None and await users.get_user(services.db, user_id=user_id) is None:
+            raise typer.BadParameter(f"no user {user_id!r}", param_hint="--user")
+        with Progress(
+            TextColumn("rebuild"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+        ) as bar:
+            task = bar.add_task("days", total=None)
+            return await rollups.rebuild(
+                services.db,
+                now=now,
+                user_id=user_id,
+                start=start,
+                end=end,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+            )
+
+    result = _run(settings, work)
+    console.print(
+        f"{result.kind}: {result.marks} dirty hours over {result.days} days, "
+        f"{result.buckets} rollup rows written in {result.duration_ms:.0f} ms (run {result.run_id})"
+    )
+
+
+@app.command()
+def worker() -> None:
+    """Run the scheduled jobs (rollup folds, retention) without the API, until Ctrl-C or SIGTERM."""
+    settings = get_settings()
+
+    async def work(services: Services) -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signum, stop.set)
+        async with jobs.running(services, enabled=True) as scheduler:
+            assert scheduler is not None
+            err.print(f"worker: scheduled {', '.join(scheduler.job_ids)}; Ctrl-C stops")
+            await stop.wait()
+        err.print("worker: stopped")
+
+    _run(settings, work)
 
 
 def main() -> None:

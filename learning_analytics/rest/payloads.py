@@ -16,8 +16,14 @@ from ..domain import models
 from ..domain.errors import InvalidInput
 
 _STRICT_FIELDS = ConfigDict(extra="forbid")
-for _input in (models.Quality, models.SessionInput, models.ExchangeInput, models.FeedbackInput, models.EventBatch):
-    _input.__pydantic_config__ = _STRICT_FIELDS  # type: ignore[attr-defined]
+for _input in (
+    models.Quality,
+    models.SessionInput,
+    models.ExchangeInput,
+    models.FeedbackInput,
+    models.EventBatch,
+):
+    _input.__pydantic_config__ = _STRICT_FIELDS  # type: ignore[union-attr]
 
 _adapter = TypeAdapter(models.EventBatch)
 _CODES = {"unexpected_keyword_argument": "unknown_field", "extra_forbidden": "unknown_field"}
@@ -36,7 +42,9 @@ def parse_events(raw: Any, *, max_items: int) -> models.EventBatch:
         raise InvalidInput("the body must be a JSON object", field="body", code="invalid_json")
     size = sum(len(v) for k in ("sessions", "exchanges", "feedback") if isinstance(v := raw.get(k), list))
     if size > max_items:
-        raise InvalidInput(f"a batch holds at most {max_items} items, got {size}", field="batch", code="batch_too_large")
+        raise InvalidInput(
+            f"a batch holds at most {max_items} items, got {size}", field="batch", code="batch_too_large"
+        )
     try:
         return _adapter.validate_python(raw)
     except PydanticError as e:
@@ -48,4 +56,5 @@ def parse_events(raw: Any, *, max_items: int) -> models.EventBatch:
 
 def batch_to_json(batch: models.EventBatch) -> dict[str, Any]:
     """The events JSON of a domain batch (the inverse of `parse_events`), e.g. to write JSONL for import."""
-    return _adapter.dump_python(batch, mode="json", exclude_none=True)
+    dumped: dict[str, Any] = _adapter.dump_python(batch, mode="json", exclude_none=True)
+    return dumped

@@ -19,11 +19,24 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from ..domain import models
-from ..domain.errors import DomainError, InvalidInput
+from ..domain.errors import DomainError, InvalidInput, NotFound
+from ..domain.insights import Importance, InsightType
+from ..domain.periods import Granularity, Period
+from ..domain.progress import Metric
+from ..domain.trends import ForecastMethod
 from ..resolvers import ingest, sessions
+from ..resolvers import insights as insight_resolvers
+from ..resolvers import overview as overview_resolver
+from ..resolvers import progress as progress_resolver
+from ..resolvers import streaks as streak_resolver
+from ..resolvers import topics as topic_resolvers
+from ..resolvers import trends as trend_resolver
 from .context import Info
 from .errors import NotFoundError, ValidationError, bad_argument
 from .inputs import ExchangeInput, FeedbackInput, SessionInput
+from .insight_types import Insight, InsightList, InsightResult
+from .progress_types import Overview, Progress, Streak, TopicAnalytics, TopicMastery
+from .trend_types import Trend
 from .types import IngestResult, IngestSummary, RecordSessionResult, Session, SessionConnection, User
 
 
@@ -50,6 +63,108 @@ class Query:
             raise bad_argument(e) from e
         return SessionConnection.from_domain(page)
 
+    @strawberry.field(
+        description="Summary of the period, its change against the previous one, and the streak."
+    )
+    async def overview(self, info: Info, period: Period | None = Period.LAST_30_DAYS) -> Overview:
+        answer = await overview_resolver.overview(info.context, period=period or Period.LAST_30_DAYS)
+        return Overview.from_domain(answer)
+
+    @strawberry.field(
+        description="Buckets over the period; granularity defaults to DAY (≤ 31 days), WEEK (≤ 180) or MONTH."
+    )
+    async def progress(
+        self,
+        info: Info,
+        period: Period | None = Period.LAST_30_DAYS,
+        metrics: list[Metric] | None = strawberry.UNSET,
+        granularity: Granularity | None = None,
+    ) -> Progress:
+        chosen = (
+            [Metric.SESSIONS, Metric.QUALITY] if metrics is strawberry.UNSET or metrics is None else metrics
+        )
+        try:
+            answer = await progress_resolver.progress(
+                info.context, period=period or Period.LAST_30_DAYS, metrics=chosen, granularity=granularity
+            )
+        except InvalidInput as e:
+            raise bad_argument(e) from e
+        return Progress.from_domain(answer)
+
+    @strawberry.field(
+        description="The daily series of a metric with its rolling average, OLS trend and forecast."
+    )
+    async def trend(
+        self,
+        info: Info,
+        metric: Metric | None = Metric.QUALITY,
+        period: Period | None = Period.LAST_30_DAYS,
+        window: int | None = 7,
+        forecast_days: int | None = 7,
+        method: ForecastMethod | None = ForecastMethod.LINEAR,
+    ) -> Trend:
+        try:
+            answer = await trend_resolver.trend(
+                info.context,
+                metric=metric or Metric.QUALITY,
+                period=period or Period.LAST_30_DAYS,
+                window=7 if window is None else window,
+                forecast_days=7 if forecast_days is None else forecast_days,
+                method=method or ForecastMethod.LINEAR,
+            )
+        except InvalidInput as e:
+            raise bad_argument(e) from e
+        return Trend.from_domain(answer)
+
+    @strawberry.field(description="Consecutive active local days, with the grace period.")
+    async def streak(self, info: Info) -> Streak:
+        return Streak.from_domain(await streak_resolver.streak(info.context))
+
+    @strawberry.field(description="Topics of the period: distribution, top topics, trending, connections.")
+    async def topics(
+        self, info: Info, period: Period | None = Period.LAST_30_DAYS, limit: int | None = 20
+    ) -> TopicAnalytics:
+        if limit is not None and not 0 <= limit <= topic_resolvers.MAX_LIMIT:
+            raise bad_argument(
+                InvalidInput(
+                    f"limit must be between 0 and {topic_resolvers.MAX_LIMIT}",
+                    field="limit",
+                    code="out_of_range",
+                )
+            )
+        answer = await topic_resolvers.topics(
+            info.context, period=period or Period.LAST_30_DAYS, limit=limit or 20
+        )
+        return TopicAnalytics.from_domain(answer)
+
+    @strawberry.field(description="Mastery of one topic over all time; null for a topic never seen.")
+    async def topic_mastery(self, info: Info, topic: str) -> TopicMastery | None:
+        found = await info.context.loaders.mastery_by_topic.load(topic.strip())
+        return TopicMastery.from_domain(found) if found else None
+
+    @strawberry.field(
+        description="Current insights, best first (generated on demand when the data moved on)."
+    )
+    async def insights(
+        self,
+        info: Info,
+        limit: int | None = 10,
+        type: InsightType | None = None,
+        importance: Importance | None = None,
+        include_dismissed: bool | None = False,
+    ) -> InsightList:
+        try:
+            page = await insight_resolvers.list_insights(
+                info.context,
+                limit=10 if limit is None else limit,
+                type=type,
+                importance=importance,
+                include_dismissed=bool(include_dismissed),
+            )
+        except InvalidInput as e:
+            raise bad_argument(e) from e
+        return InsightList.from_domain(page)
+
 
 @strawberry.type
 class Mutation:
@@ -72,6 +187,24 @@ class Mutation:
     @strawberry.mutation(description="Record feedback on stored exchanges; idempotent by id.")
     async def record_feedback(self, info: Info, input: list[FeedbackInput]) -> IngestResult:
         return await _ingest(info, models.EventBatch(feedback=tuple(i.to_domain() for i in input)))
+
+    @strawberry.mutation(description="Dismiss an insight; regenerating the same fact keeps it dismissed.")
+    async def dismiss_insight(self, info: Info, id: strawberry.ID) -> InsightResult:
+        try:
+            return Insight.from_domain(await insight_resolvers.dismiss(info.context, str(id)))
+        except NotFound as e:
+            return NotFoundError.from_domain(e)
+
+    @strawberry.mutation(description="Say whether an insight was helpful.")
+    async def rate_insight(self, info: Info, id: strawberry.ID, helpful: bool) -> InsightResult:
+        try:
+            return Insight.from_domain(await insight_resolvers.rate(info.context, str(id), helpful=helpful))
+        except NotFound as e:
+            return NotFoundError.from_domain(e)
+
+    @strawberry.mutation(description="Mark every insight viewed; returns how many were new.")
+    async def mark_insights_viewed(self, info: Info) -> int:
+        return await insight_resolvers.mark_viewed(info.context)
 
 
 async def _ingest(info: Info, batch: models.EventBatch) -> IngestSummary | ValidationError:

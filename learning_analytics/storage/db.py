@@ -64,6 +64,8 @@ def _sqlite_pragmas(settings: DatabaseSettings, *, begin: str) -> Any:
         cursor.execute(f"PRAGMA synchronous={settings.sqlite_synchronous}")
         cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.execute("PRAGMA cache_size=-65536")
+        # Checkpoint the WAL every ~40 MB instead of every 4 MB: fewer, larger checkpoints under bulk ingestion.
+        cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.close()
 
     def on_begin(conn: Any) -> None:

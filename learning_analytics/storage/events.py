@@ -14,9 +14,9 @@ from sqlalchemy.ext.asyncio import AsyncConnection
 from ..domain import ingest
 from ..domain.models import EventBatch, IngestSummary, KindCount, User
 from .db import Database
+from .rollups import mark_dirty
 from .sql import chunks, insert_for, insert_ignore, insert_new, least
 from .tables import (
-    DirtyBucketRow,
     ExchangeRow,
     ExchangeTopicRow,
     FeedbackRow,
@@ -31,7 +31,6 @@ feedback_t = FeedbackRow.__table__  # type: ignore[attr-defined]
 topics_t = TopicRow.__table__  # type: ignore[attr-defined]
 session_topics_t = SessionTopicRow.__table__  # type: ignore[attr-defined]
 exchange_topics_t = ExchangeTopicRow.__table__  # type: ignore[attr-defined]
-dirty_t = DirtyBucketRow.__table__  # type: ignore[attr-defined]
 
 
 async def _stored_sessions(conn: AsyncConnection, user_id: str, ids: Sequence[str]) -> dict[str, date]:
@@ -212,9 +211,7 @@ async def store_batch(db: Database, *, user: User, batch: EventBatch, now: datet
             dirty.add((row["local_day"], row["local_hour"]))
 
         await _store_topics(conn, uid, topics)
-        await insert_ignore(
-            conn, dirty_t, [{"user_id": uid, "day": d, "hour": h, "marked_at": now} for d, h in sorted(dirty)]
-        )
+        await mark_dirty(conn, user_id=uid, hours=dirty, now=now)
 
     def count(total: int, accepted: int) -> KindCount:
         return KindCount(accepted=accepted, duplicates=total - accepted)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index, SmallInteger, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index, SmallInteger, Text
 from sqlmodel import Field, SQLModel
 
 from .types import UTCDateTime
@@ -69,7 +69,6 @@ class ExchangeRow(SQLModel, table=True):
         ForeignKeyConstraint(
             ["user_id", "session_id"], ["learning_sessions.user_id", "learning_sessions.id"]
         ),
-        Index("ix_exchanges_user_occurred", "user_id", "occurred_at"),
         Index("ix_exchanges_user_session", "user_id", "session_id"),
         Index("ix_exchanges_user_day", "user_id", "local_day"),
     )
@@ -129,6 +128,8 @@ class SessionTopicRow(SQLModel, table=True):
             ["user_id", "session_id"], ["learning_sessions.user_id", "learning_sessions.id"]
         ),
         Index("ix_session_topics_user_topic", "user_id", "topic"),
+        # The fold recomputes topic rollups and the read API pairs topics by (user, local day).
+        Index("ix_session_topics_user_day", "user_id", "local_day"),
     )
 
     user_id: str = Field(primary_key=True, max_length=64)
@@ -142,6 +143,8 @@ class ExchangeTopicRow(SQLModel, table=True):
     __table_args__ = (
         ForeignKeyConstraint(["user_id", "exchange_id"], ["exchanges.user_id", "exchanges.id"]),
         Index("ix_exchange_topics_user_topic_day", "user_id", "topic", "local_day"),
+        # The fold recomputes topic rollups by (user, local day).
+        Index("ix_exchange_topics_user_day", "user_id", "local_day"),
     )
 
     user_id: str = Field(primary_key=True, max_length=64)
@@ -207,12 +210,15 @@ class RollupRow(SQLModel, table=True):
     clarifications: int = 0
     rating_n: int = 0
     rating_sum: float = 0.0
+    rating_sumsq: float = 0.0
+    rating_min: float | None = None
+    rating_max: float | None = None
     last_event_at: datetime | None = _ts()
     updated_at: datetime | None = _ts()
 
 
 class TopicRollupRow(SQLModel, table=True):
-    """Per topic and local day: exchanges, sessions and quality sums."""
+    """Per topic and local day: tagged exchanges, sessions linked that day, quality moments of those exchanges."""
 
     __tablename__ = "topic_rollups"
     __table_args__ = (Index("ix_topic_rollups_user_day", "user_id", "day"),)
@@ -225,18 +231,39 @@ class TopicRollupRow(SQLModel, table=True):
     quality_n: int = 0
     quality_sum: float = 0.0
     quality_sumsq: float = 0.0
+    quality_min: float | None = None
+    quality_max: float | None = None
     last_event_at: datetime | None = _ts()
+    updated_at: datetime | None = _ts()
 
 
 class DirtyBucketRow(SQLModel, table=True):
-    """A local hour touched by ingestion and not yet folded into the rollups."""
+    """A local hour touched by ingestion and not yet folded into the rollups.
+
+    Marking an hour that is already marked bumps `version`: the fold deletes a mark only when its
+    version is still the one it read, so a mark written while a fold runs is never lost.
+    """
 
     __tablename__ = "dirty_buckets"
 
     user_id: str = Field(primary_key=True, max_length=64)
     day: date = Field(primary_key=True)
     hour: int = Field(primary_key=True, sa_type=SmallInteger)
+    version: int = 1
     marked_at: datetime = _ts(nullable=False)
+
+
+class RollupHorizonRow(SQLModel, table=True):
+    """Per granularity, the first bucket day retention keeps: rollups before `kept_from` may be gone.
+
+    Shared by every user (retention cuts all users at the same date); it only moves forward.
+    """
+
+    __tablename__ = "rollup_horizons"
+
+    granularity: str = Field(primary_key=True, max_length=8)
+    kept_from: date
+    updated_at: datetime = _ts(nullable=False)
 
 
 class AggregationRunRow(SQLModel, table=True):
@@ -301,6 +328,18 @@ class InsightRow(SQLModel, table=True):
     viewed_at: datetime | None = _ts()
     dismissed_at: datetime | None = _ts()
     helpful: bool | None = None
+    fact_day: date | None = None
+    fact_key: str | None = Field(default=None, max_length=200)
+
+
+class InsightStateRow(SQLModel, table=True):
+    """When a user's insights were last generated, and the newest folded event they were made from."""
+
+    __tablename__ = "insight_state"
+
+    user_id: str = Field(primary_key=True, max_length=64)
+    generated_at: datetime = _ts(nullable=False)
+    data_through: datetime | None = _ts()
 
 
 class GoalRow(SQLModel, table=True):
@@ -358,8 +397,7 @@ class AchievementRow(SQLModel, table=True):
 
 
 class AchievementUnlockRow(SQLModel, table=True):
-    __tablename__ = "achievement_unlocks"
-    __table_args__ = (UniqueConstraint("user_id", "achievement_id"),)
+    __tablename__ = "achievement_unlocks"  # the primary key makes unlocking idempotent
 
     user_id: str = Field(primary_key=True, max_length=64)
     achievement_id: str = Field(primary_key=True, foreign_key="achievements.id", max_length=64)

@@ -1,0 +1,179 @@
+"""Mergeable statistics of a local period: a week is an exact merge of its days, a month of its days."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from datetime import date, datetime
+
+from .models import QUALITY_DIMENSIONS
+from .periods import Granularity
+
+
+def _opt_min(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return min(a, b)
+
+
+def _opt_max(a: float | None, b: float | None) -> float | None:
+    if a is None:
+        return b
+    if b is None:
+        return a
+    return max(a, b)
+
+
+@dataclass(frozen=True, slots=True)
+class Moments:
+    """Count, sum, sum of squares, min and max of one measure: enough for mean and stddev of any merge."""
+
+    n: int = 0
+    total: float = 0.0
+    sumsq: float = 0.0
+    min: float | None = None
+    max: float | None = None
+
+    def merge(self, other: Moments) -> Moments:
+        return Moments(
+            n=self.n + other.n,
+            total=self.total + other.total,
+            sumsq=self.sumsq + other.sumsq,
+            min=_opt_min(self.min, other.min),
+            max=_opt_max(self.max, other.max),
+        )
+
+    @property
+    def mean(self) -> float | None:
+        """Σx / n, or None without observations."""
+        return self.total / self.n if self.n else None
+
+    @property
+    def std(self) -> float | None:
+        """Population standard deviation √(Σx²/n − mean²), with rounding negatives clamped to 0."""
+        if not self.n:
+            return None
+        mean = self.total / self.n
+        return math.sqrt(max(0.0, self.sumsq / self.n - mean * mean))
+
+
+def merge_moments(items: Iterable[Moments]) -> Moments:
+    out = Moments()
+    for m in items:
+        out = out.merge(m)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class Bucket:
+    """One rollup row as the domain sees it: what happened in one local hour, day, week or month.
+
+    Exchanges include those of sessions sent only as a summary (`total_exchanges` at their average
+    quality); minutes are session durations, counted in the bucket where the session started.
+    """
+
+    granularity: Granularity
+    day: date
+    hour: int = 0
+    sessions: int = 0
+    exchanges: int = 0
+    minutes: float = 0.0
+    quality: Moments = Moments()
+    dimensions: Mapping[str, Moments] = field(default_factory=dict)
+    feedback: int = 0
+    thumbs_up: int = 0
+    thumbs_down: int = 0
+    copies: int = 0
+    corrections: int = 0
+    clarifications: int = 0
+    rating: Moments = Moments()
+    last_event_at: datetime | None = None
+
+    def merge(
+        self, other: Bucket, *, granularity: Granularity | None = None, day: date | None = None
+    ) -> Bucket:
+        """The sum of two buckets, labelled with `granularity`/`day` (default: this bucket's)."""
+        last = self.last_event_at
+        if other.last_event_at is not None and (last is None or other.last_event_at > last):
+            last = other.last_event_at
+        return Bucket(
+            granularity=granularity or self.granularity,
+            day=day or self.day,
+            hour=self.hour if granularity in (None, Granularity.HOUR) else 0,
+            sessions=self.sessions + other.sessions,
+            exchanges=self.exchanges + other.exchanges,
+            minutes=self.minutes + other.minutes,
+            quality=self.quality.merge(other.quality),
+            dimensions={
+                d: self.dimensions.get(d, Moments()).merge(other.dimensions.get(d, Moments()))
+                for d in QUALITY_DIMENSIONS
+            },
+            feedback=self.feedback + other.feedback,
+            thumbs_up=self.thumbs_up + other.thumbs_up,
+            thumbs_down=self.thumbs_down + other.thumbs_down,
+            copies=self.copies + other.copies,
+            corrections=self.corrections + other.corrections,
+            clarifications=self.clarifications + other.clarifications,
+            rating=self.rating.merge(other.rating),
+            last_event_at=last,
+        )
+
+    @property
+    def active(self) -> bool:
+        return self.sessions > 0 or self.exchanges > 0
+
+    @property
+    def avg_quality(self) -> float | None:
+        return self.quality.mean
+
+    @property
+    def engagement(self) -> float | None:
+        """Exchanges per session."""
+        return self.exchanges / self.sessions if self.sessions else None
+
+    @property
+    def positive_feedback_rate(self) -> float | None:
+        """Thumbs up / (thumbs up + thumbs down)."""
+        rated = self.thumbs_up + self.thumbs_down
+        return self.thumbs_up / rated if rated else None
+
+    @property
+    def correction_rate(self) -> float | None:
+        """Corrections per exchange."""
+        return self.corrections / self.exchanges if self.exchanges else None
+
+
+def merge_buckets(buckets: Iterable[Bucket], *, granularity: Granularity, day: date) -> Bucket:
+    """All `buckets` merged into one labelled (`granularity`, `day`); an empty input gives an empty bucket."""
+    out = Bucket(granularity=granularity, day=day)
+    for b in buckets:
+        out = out.merge(b, granularity=granularity, day=day)
+    return out
+
+
+@dataclass(frozen=True, slots=True)
+class TopicDay:
+    """One topic on one local day: exchanges, sessions and the quality moments of its exchanges."""
+
+    topic: str
+    day: date
+    exchanges: int
+    sessions: int
+    quality: Moments
+    last_event_at: datetime | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicTotal:
+    """One topic over a range of local days: its topic days summed, with the first and last of them."""
+
+    topic: str
+    exchanges: int
+    sessions: int
+    quality: Moments
+    first_day: date
+    last_day: date
+    last_event_at: datetime | None = None

@@ -1,0 +1,38 @@
+"""The rollup jobs: fold dirty buckets every few seconds, apply retention hourly, fold on the seed's schedule."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from ..resolvers.services import Services
+from ..storage import rollups
+
+log = logging.getLogger(__name__)
+
+
+async def fold(services: Services, now: datetime) -> None:
+    """Fold the dirty buckets into the rollups (a no-op, recording nothing, when none is dirty)."""
+    result = await rollups.fold_dirty(services.db, now=now)
+    if result.marks:
+        log.info(
+            "folded %d dirty hours (%d days, %d rollup rows) in %.0f ms",
+            result.marks, result.days, result.buckets, result.duration_ms,
+        )  # fmt: skip
+
+
+async def hourly(services: Services, now: datetime) -> None:
+    """Fold, then drop rollups past their retention (the reads fall back below each horizon)."""
+    await fold(services, now)
+    result = await rollups.apply_retention(services.db, now=now, settings=services.settings.rollups)
+    if result.deleted:
+        log.info("retention deleted %d rollup rows", result.deleted)
+
+
+async def period_close(services: Services, now: datetime) -> None:
+    """The daily, weekly and monthly passes: fold, so the period that just ended is complete.
+
+    Days, weeks and months are maintained incrementally by every fold; these passes are where the
+    work that needs a closed period (insights, goal evaluation) runs after that fold.
+    """
+    await fold(services, now)

@@ -1,0 +1,36 @@
+"""The caller's calendar: their local today, and the local date range of a period."""
+
+from __future__ import annotations
+
+from datetime import date
+from zoneinfo import ZoneInfo
+
+from ..domain.periods import DateRange, Period, resolve_period
+from ..storage import rollups
+from .context import Context
+from .meta import AnswerMeta
+
+
+def user_tz(ctx: Context) -> ZoneInfo:
+    return ZoneInfo(ctx.user.timezone)
+
+
+def user_today(ctx: Context) -> date:
+    """Today on the caller's local calendar (their timezone now)."""
+    return ctx.now.astimezone(user_tz(ctx)).date()
+
+
+async def period_range(ctx: Context, period: Period) -> DateRange:
+    """The local days of `period`; ALL_TIME starts at the caller's first day with data."""
+    first = await rollups.first_day(ctx.db, user_id=ctx.user.id) if period is Period.ALL_TIME else None
+    return resolve_period(period, today=user_today(ctx), first_day=first)
+
+
+async def answer_meta(ctx: Context, period: Period | None) -> AnswerMeta:
+    """`meta` for an answer computed now from the rollups (`dataThrough` = newest event folded)."""
+    return AnswerMeta(
+        period=period.rest_name if period else None,
+        generated_at=ctx.now,
+        cached=False,
+        data_through=await rollups.data_through(ctx.db, user_id=ctx.user.id),
+    )

@@ -1,0 +1,104 @@
+"""Progress over time: bucket series at any granularity, their statistics and chart."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from ..domain import progress as domain
+from ..domain.charts import ChartData
+from ..domain.periods import DateRange, Granularity, Period, bucket_starts, choose_granularity
+from ..domain.rollups import Bucket, merge_buckets
+from ..storage import rollups
+from .calendar import answer_meta, period_range, user_tz
+from .context import Context
+from .meta import AnswerMeta
+
+
+@dataclass(frozen=True, slots=True)
+class ProgressAnswer:
+    period: Period
+    granularity: Granularity
+    points: list[domain.ProgressPoint]
+    statistics: list[domain.MetricStatistics]
+    chart: ChartData
+    meta: AnswerMeta
+
+
+def _period_end(start: date, granularity: Granularity) -> date:
+    if granularity is Granularity.WEEK:
+        return start + timedelta(days=6)
+    nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
+    return nxt - timedelta(days=1)
+
+
+async def daily_series(ctx: Context, r: DateRange) -> list[Bucket]:
+    """One bucket per local day of the range, empty days included (counts 0, averages missing)."""
+    stored = {
+        b.day: b
+        for b in await rollups.buckets(
+            ctx.db, user_id=ctx.user.id, granularity=Granularity.DAY, start=r.start, end=r.end
+        )
+    }
+    return [stored.get(day) or Bucket(granularity=Granularity.DAY, day=day) for day in r.dates()]
+
+
+async def series(ctx: Context, r: DateRange, granularity: Granularity) -> list[Bucket]:
+    """Consecutive buckets covering exactly the range: a week or month cut by the range's edges holds
+    only the range's days (merged from day rollups), whole ones come from their own rollups."""
+    uid = ctx.user.id
+    if granularity is Granularity.DAY:
+        return await daily_series(ctx, r)
+    if granularity is Granularity.HOUR:
+        stored_hours = {
+            (b.day, b.hour): b
+            for b in await rollups.buckets(
+                ctx.db, user_id=uid, granularity=Granularity.HOUR, start=r.start, end=r.end
+            )
+        }
+        return [
+            stored_hours.get((day, hour)) or Bucket(granularity=Granularity.HOUR, day=day, hour=hour)
+            for day in r.dates()
+            for hour in range(24)
+        ]
+    starts = bucket_starts(r, granularity)
+    stored = {
+        b.day: b
+        for b in await rollups.buckets(ctx.db, user_id=uid, granularity=granularity, start=r.start, end=r.end)
+    }
+    out: list[Bucket] = []
+    for start in starts:
+        end = _period_end(start, granularity)
+        if start < r.start or end > r.end:
+            days = await rollups.buckets(
+                ctx.db,
+                user_id=uid,
+                granularity=Granularity.DAY,
+                start=max(start, r.start),
+                end=min(end, r.end),
+            )
+            out.append(merge_buckets(days, granularity=granularity, day=start))
+        else:
+            out.append(stored.get(start) or Bucket(granularity=granularity, day=start))
+    return out
+
+
+async def progress(
+    ctx: Context, *, period: Period, metrics: Sequence[domain.Metric], granularity: Granularity | None
+) -> ProgressAnswer:
+    """Points per bucket for the period, statistics per requested metric and a Chart.js chart."""
+    r = await period_range(ctx, period)
+    chosen = choose_granularity(r, granularity)
+    buckets = await series(ctx, r, chosen)
+    points = domain.points(buckets, chosen, user_tz(ctx))
+    metrics = list(dict.fromkeys(metrics)) or [domain.Metric.SESSIONS, domain.Metric.QUALITY]
+    band = ctx.settings.trends.direction_band_percent
+    return ProgressAnswer(
+        period=period,
+        granularity=chosen,
+        points=points,
+        statistics=[domain.statistics(buckets, m, band_percent=band) for m in metrics],
+        chart=domain.progress_chart(points, metrics),
+        meta=await answer_meta(ctx, period),
+    )

@@ -1,0 +1,25 @@
+"""The caller's learning streak, from the active days in the rollups."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from ..domain.streaks import Streak, compute_streak
+from ..storage import rollups
+from .calendar import user_today
+from .context import Context
+
+
+async def streak(ctx: Context) -> Streak:
+    """Current and longest run of active local days, with the grace period and freezes of the config."""
+    progress = ctx.settings.progress
+    days = await rollups.active_days(ctx.db, user_id=ctx.user.id, min_minutes=progress.min_minutes_per_day)
+    last = await rollups.last_activity_at(ctx.db, user_id=ctx.user.id)
+    return compute_streak(
+        days,
+        today=user_today(ctx),
+        now=ctx.now,
+        last_activity_at=last,
+        grace=timedelta(hours=progress.streak_grace_period_hours),
+        freezes_max=progress.streak_freezes_max,
+    )

@@ -1,0 +1,101 @@
+"""Topic analytics: distribution, top topics with mastery, trending topics, and co-occurrence."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ..domain import charts
+from ..domain import topics as domain
+from ..domain.mastery import TopicMastery, compute_mastery
+from ..domain.periods import Period
+from ..storage import rollups
+from ..storage import topics as topic_store
+from .calendar import answer_meta, period_range, user_today
+from .context import Context
+from .meta import AnswerMeta
+
+
+@dataclass(frozen=True, slots=True)
+class TopicStat:
+    name: str
+    sessions: int
+    exchanges: int
+    avg_quality: float | None
+
+
+@dataclass(frozen=True, slots=True)
+class TopicsAnswer:
+    period: Period
+    total_topics: int
+    distribution: charts.ChartData
+    top_topics: list[TopicStat]
+    trending: list[domain.TrendingTopic]
+    connections: list[domain.TopicConnection]
+    meta: AnswerMeta
+
+
+MAX_LIMIT = 100
+
+
+async def mastery_by_topic(ctx: Context, names: Sequence[str]) -> list[TopicMastery | None]:
+    """Mastery of each topic (None if never seen): score = q × (1 − exp(−n/10)), q weighted by recency."""
+    progress = ctx.settings.progress
+    inputs = await topic_store.mastery_inputs(
+        ctx.db,
+        user_id=ctx.user.id,
+        topics=names,
+        today=user_today(ctx),
+        half_life_days=progress.mastery_half_life_days,
+    )
+    out: list[TopicMastery | None] = []
+    for name, found in zip(names, inputs, strict=True):
+        if found is None:
+            out.append(None)
+            continue
+        q = found.weighted_quality_sum / found.weight_sum if found.weight_sum > 0 else None
+        out.append(
+            compute_mastery(
+                name,
+                n=found.exchanges,
+                q=q,
+                last_practiced_at=found.last_practiced_at,
+                mastery_threshold=progress.mastery_threshold,
+            )
+        )
+    return out
+
+
+async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
+    """Topics of the period by exchanges; trending = growth of the second half over the first;
+    connections = pairs sharing sessions, strength = Jaccard index of their session sets."""
+    limit = max(0, min(limit, MAX_LIMIT))
+    r = await period_range(ctx, period)
+    uid = ctx.user.id
+    totals = await rollups.topic_totals(ctx.db, user_id=uid, start=r.start, end=r.end)
+    ranked = sorted(totals, key=lambda t: (-t.exchanges, -t.sessions, t.topic))
+    shown = ranked[: ctx.settings.dashboard.max_topics_displayed]
+    trending: list[domain.TrendingTopic] = []
+    split = domain.halves(r)
+    if split is not None:
+        first, second = split
+        before = await rollups.topic_totals(ctx.db, user_id=uid, start=first.start, end=first.end)
+        after = await rollups.topic_totals(ctx.db, user_id=uid, start=second.start, end=second.end)
+        growing = [t.topic for t in after]
+        seen = await topic_store.first_seen(ctx.db, user_id=uid, names=growing)
+        trending = domain.trending(
+            {t.topic: t.exchanges for t in before}, {t.topic: t.exchanges for t in after}, seen, limit=limit
+        )
+    pairs = await rollups.topic_pairs(ctx.db, user_id=uid, start=r.start, end=r.end, limit=limit)
+    return TopicsAnswer(
+        period=period,
+        total_topics=len(totals),
+        distribution=charts.distribution([t.topic for t in shown], [t.exchanges for t in shown]),
+        top_topics=[
+            TopicStat(name=t.topic, sessions=t.sessions, exchanges=t.exchanges, avg_quality=t.quality.mean)
+            for t in ranked[:limit]
+        ],
+        trending=trending,
+        connections=domain.connections(pairs, {t.topic: t.sessions for t in totals}, limit=limit),
+        meta=await answer_meta(ctx, period),
+    )

@@ -1,0 +1,115 @@
+"""The trend answer's types."""
+
+from __future__ import annotations
+
+from datetime import date
+
+import strawberry
+
+from ..domain import trends
+from ..domain.trends.analysis import trend_chart
+from ..resolvers.trends import TrendAnswer
+from .enums import Metric, Period, TrendDirection
+from .shared import ChartData, Meta
+
+
+@strawberry.type
+class TrendPoint:
+    date: date
+    value: float | None = strawberry.field(
+        description="The day's value; null for an average on a day without data."
+    )
+    rolling_avg: float | None
+
+
+@strawberry.type
+class ForecastPoint:
+    date: date
+    value: float
+    lower_bound: float
+    upper_bound: float
+
+
+@strawberry.type
+class WeekdayValue:
+    day: str
+    value: float | None
+
+    @classmethod
+    def from_domain(cls, w: trends.WeekdayValue | None) -> WeekdayValue | None:
+        return None if w is None else cls(day=w.day, value=w.value)
+
+
+@strawberry.type(description="Weekday means; detected when ≥ 14 days and a one-way ANOVA gives p < 0.05.")
+class Seasonality:
+    detected: bool
+    p_value: float | None
+    best_day: WeekdayValue | None
+    worst_day: WeekdayValue | None
+    by_weekday: list[WeekdayValue]
+
+
+@strawberry.type(description="A day more than 2 standard deviations from the mean of the previous 28 days.")
+class Anomaly:
+    date: date
+    value: float
+    expected: float
+    z_score: float
+
+
+@strawberry.type
+class Trend:
+    metric: Metric
+    period: Period
+    window: int
+    points: list[TrendPoint]
+    direction: TrendDirection
+    slope: float = strawberry.field(description="OLS slope per calendar day.")
+    change_percent: float = strawberry.field(
+        description="(fitted last − fitted first) / |fitted first| × 100."
+    )
+    confidence: float = strawberry.field(description="r² of the fit.")
+    prediction30d: float | None = strawberry.field(
+        name="prediction30d", description="The fit 30 days past the period."
+    )
+    forecast: list[ForecastPoint]
+    seasonality: Seasonality
+    anomalies: list[Anomaly]
+    chart: ChartData
+    meta: Meta
+
+    @classmethod
+    def from_domain(cls, t: TrendAnswer) -> Trend:
+        a = t.analysis
+        s = a.seasonality
+        return cls(
+            metric=t.metric,
+            period=t.period,
+            window=a.window,
+            points=[
+                TrendPoint(date=d, value=v, rolling_avg=r)
+                for d, v, r in zip(a.days, a.values, a.rolling, strict=True)
+            ],
+            direction=a.fit.direction,
+            slope=a.fit.slope,
+            change_percent=a.fit.change_percent,
+            confidence=a.fit.confidence,
+            prediction30d=a.fit.prediction_30d,
+            forecast=[
+                ForecastPoint(date=p.date, value=p.value, lower_bound=p.lower, upper_bound=p.upper)
+                for p in a.forecast
+            ],
+            seasonality=Seasonality(
+                detected=s.detected,
+                p_value=s.p_value,
+                best_day=WeekdayValue.from_domain(s.best_day),
+                worst_day=WeekdayValue.from_domain(s.worst_day),
+                by_weekday=[WeekdayValue(day=w.day, value=w.value) for w in s.by_weekday],
+            ),
+            anomalies=[
+                Anomaly(date=x.date, value=x.value, expected=x.expected, z_score=x.z_score)
+                for x in a.anomalies
+            ],
+            chart=ChartData.from_domain(trend_chart(a)),
+            meta=Meta.from_domain(t.meta),
+        )

@@ -1,0 +1,249 @@
+"""Reads of the rollups as domain buckets; below a retention horizon they compute from raw rows instead."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import func, or_, select, type_coerce, union_all
+from sqlalchemy.engine import RowMapping
+from sqlalchemy.ext.asyncio import AsyncConnection
+
+from ..domain.models import QUALITY_DIMENSIONS
+from ..domain.periods import Granularity, month_start, week_start
+from ..domain.rollups import Bucket, Moments, merge_buckets
+from . import rollups_sql as q
+from .db import Database
+from .rollups_measures import MEASURES, exchanges_t, feedback_t, rollups_t, sessions_t
+from .types import UTCDateTime
+
+# Retention only ever deletes whole buckets older than a granularity's horizon (`rollup_horizons`),
+# so a read splits its range at the horizon: stored rollups from the horizon on, the same statistics
+# computed on the fly from raw rows (or, for weeks and months, from day rollups) before it.
+
+_ONE_DAY = timedelta(days=1)
+# Minutes are sums of floats: a day of exactly `min_minutes` must not miss the bar by a rounding error.
+_MINUTES_TOLERANCE = 1e-9
+
+
+async def read_horizons(conn: AsyncConnection) -> dict[Granularity, date]:
+    """The first bucket day retention keeps, per granularity that has dropped anything."""
+    return {Granularity(r.granularity): r.kept_from for r in await conn.execute(q.horizons())}
+
+
+def _moments(row: RowMapping, prefix: str) -> Moments:
+    return Moments(
+        n=int(row[f"{prefix}_n"] or 0),
+        total=float(row[f"{prefix}_sum"] or 0.0),
+        sumsq=float(row[f"{prefix}_sumsq"] or 0.0),
+        min=row[f"{prefix}_min"],
+        max=row[f"{prefix}_max"],
+    )
+
+
+def _bucket(row: RowMapping, granularity: Granularity, *, day: date | None = None) -> Bucket:
+    return Bucket(
+        granularity=granularity,
+        day=day or row["bucket_day"],
+        hour=int(row["bucket_hour"]) if granularity is Granularity.HOUR else 0,
+        sessions=int(row["sessions"] or 0),
+        exchanges=int(row["exchanges"] or 0),
+        minutes=float(row["minutes_sum"] or 0.0),
+        quality=_moments(row, "quality"),
+        dimensions={d: _moments(row, d) for d in QUALITY_DIMENSIONS},
+        feedback=int(row["feedback_count"] or 0),
+        thumbs_up=int(row["thumbs_up"] or 0),
+        thumbs_down=int(row["thumbs_down"] or 0),
+        copies=int(row["copies"] or 0),
+        corrections=int(row["corrections"] or 0),
+        clarifications=int(row["clarifications"] or 0),
+        rating=_moments(row, "rating"),
+        last_event_at=row["last_event_at"],
+    )
+
+
+def _last_day(granularity: Granularity, start: date) -> date:
+    if granularity is Granularity.WEEK:
+        return start + timedelta(days=6)
+    if granularity is Granularity.MONTH:
+        return (start.replace(day=28) + timedelta(days=4)).replace(day=1) - _ONE_DAY
+    return start
+
+
+def _first_bucket_day(granularity: Granularity, day: date) -> date:
+    if granularity is Granularity.WEEK:
+        return week_start(day)
+    if granularity is Granularity.MONTH:
+        return month_start(day)
+    return day
+
+
+async def _computed(
+    conn: AsyncConnection,
+    granularity: Granularity,
+    *,
+    user_id: str,
+    start: date,
+    end: date,
+    horizons: dict[Granularity, date],
+) -> list[Bucket]:
+    """Buckets over the local days [start, end] without stored rollups: weeks and months from day
+    rollups when those are all kept, anything else from raw rows."""
+    dialect = conn.dialect.name
+    days_from = horizons.get(Granularity.DAY)
+    if granularity in (Granularity.WEEK, Granularity.MONTH) and (days_from is None or days_from <= start):
+        stmt = q.buckets_from_days(dialect, granularity, user_id=user_id, start=start, end=end)
+    else:
+        stmt = q.raw_buckets(dialect, granularity, user_id=user_id, start=start, end=end)
+    typed = stmt.subquery("computed")
+    rows = await conn.execute(
+        select(
+            *[c for c in typed.c if c.name not in ("bucket_day", "last_event_at")],
+            type_coerce(typed.c.bucket_day, rollups_t.c.bucket_day.type).label("bucket_day"),
+            type_coerce(typed.c.last_event_at, UTCDateTime()).label("last_event_at"),
+        )
+    )
+    return [_bucket(r, granularity) for r in rows.mappings()]
+
+
+async def buckets(
+    db: Database, *, user_id: str, granularity: Granularity, start: date, end: date
+) -> list[Bucket]:
+    """The user's `granularity` buckets in order of (day, hour); periods without data are absent.
+
+    HOUR and DAY: the buckets of the local days [start, end] (every hour of each day). WEEK and
+    MONTH: every bucket whose period overlaps [start, end], whole — the first may start before
+    `start` and the last end after `end`; callers needing exact partial weeks merge day buckets.
+    """
+    first = _first_bucket_day(granularity, start)
+    found: list[Bucket] = []
+    async with db.read() as conn:
+        horizons = await read_horizons(conn)
+        kept = horizons.get(granularity)
+        if kept is not None and first < kept:
+            last = min(kept - _ONE_DAY, _last_day(granularity, _first_bucket_day(granularity, end)))
+            found += await _computed(
+                conn, granularity, user_id=user_id, start=first, end=last, horizons=horizons
+            )
+        stored_from = first if kept is None else max(first, kept)
+        if stored_from <= end:
+            r = rollups_t
+            rows = await conn.execute(
+                select(r)
+                .where(
+                    r.c.user_id == user_id,
+                    r.c.granularity == granularity.value,
+                    r.c.bucket_day >= stored_from,
+                    r.c.bucket_day <= end,
+                )
+                .order_by(r.c.bucket_day, r.c.bucket_hour)
+            )
+            found += [_bucket(row, granularity) for row in rows.mappings()]
+    return sorted(found, key=lambda b: (b.day, b.hour))
+
+
+async def day_totals(db: Database, *, user_id: str, start: date, end: date) -> Bucket:
+    """One bucket merging the user's local days [start, end]: counts and sums added, min of the
+    minimums, max of the maximums — exact, computed in SQL over the day rollups. Labelled DAY, `start`."""
+    r = rollups_t
+    async with db.read() as conn:
+        horizons = await read_horizons(conn)
+        kept = horizons.get(Granularity.DAY)
+        parts: list[Bucket] = []
+        if kept is not None and start < kept:
+            parts += await _computed(
+                conn, Granularity.DAY, user_id=user_id, start=start, end=min(end, kept - _ONE_DAY),
+                horizons=horizons,
+            )  # fmt: skip
+        stored_from = start if kept is None else max(start, kept)
+        if stored_from <= end:
+            row = (
+                (
+                    await conn.execute(
+                        select(*[m.combine(r.c[m.name]).label(m.name) for m in MEASURES]).where(
+                            r.c.user_id == user_id,
+                            r.c.granularity == Granularity.DAY.value,
+                            r.c.bucket_day >= stored_from,
+                            r.c.bucket_day <= end,
+                        )
+                    )
+                )
+                .mappings()
+                .one()
+            )
+            parts.append(_bucket(row, Granularity.DAY, day=start))
+    return merge_buckets(parts, granularity=Granularity.DAY, day=start)
+
+
+async def active_days(db: Database, *, user_id: str, min_minutes: float = 0) -> list[date]:
+    """The user's local days with at least one session or exchange and at least `min_minutes` of
+    study (session minutes counted on the day the session started), in order."""
+    r = rollups_t
+    async with db.read() as conn:
+        horizons = await read_horizons(conn)
+        kept = horizons.get(Granularity.DAY)
+        days: list[date] = []
+        if kept is not None:
+            computed = await _computed(
+                conn, Granularity.DAY, user_id=user_id, start=date.min, end=kept - _ONE_DAY, horizons=horizons
+            )
+            days += [b.day for b in computed if b.active and b.minutes >= min_minutes - _MINUTES_TOLERANCE]
+        stmt = select(r.c.bucket_day).where(
+            r.c.user_id == user_id,
+            r.c.granularity == Granularity.DAY.value,
+            or_(r.c.sessions > 0, r.c.exchanges > 0),
+            r.c.minutes_sum >= min_minutes - _MINUTES_TOLERANCE,
+        )
+        if kept is not None:
+            stmt = stmt.where(r.c.bucket_day >= kept)
+        days += [row.bucket_day for row in await conn.execute(stmt.order_by(r.c.bucket_day))]
+    return days
+
+
+async def last_activity_at(db: Database, *, user_id: str) -> datetime | None:
+    """The newest instant the user was studying: the latest exchange, session start or session end.
+
+    Read from the raw tables' (user, time) indexes, so it is exact even before the next fold.
+    """
+    e, s = exchanges_t, sessions_t
+    latest = union_all(
+        select(func.max(e.c.occurred_at).label("at")).where(e.c.user_id == user_id),
+        select(func.max(func.coalesce(s.c.ended_at, s.c.started_at)).label("at")).where(
+            s.c.user_id == user_id
+        ),
+    ).subquery("latest")
+    async with db.read() as conn:
+        value = await conn.scalar(select(type_coerce(func.max(latest.c.at), UTCDateTime())))
+    return value
+
+
+async def data_through(db: Database, *, user_id: str) -> datetime | None:
+    """The newest event timestamp the user's rollups include (None before the first fold)."""
+    r = rollups_t
+    async with db.read() as conn:
+        value: datetime | None = await conn.scalar(
+            select(func.max(r.c.last_event_at)).where(r.c.user_id == user_id)
+        )
+    return value
+
+
+async def first_day(db: Database, *, user_id: str) -> date | None:
+    """The user's first local day with any session, exchange or feedback."""
+    r = rollups_t
+    async with db.read() as conn:
+        horizons = await read_horizons(conn)
+        if Granularity.DAY not in horizons:
+            return await conn.scalar(
+                select(func.min(r.c.bucket_day)).where(
+                    r.c.user_id == user_id, r.c.granularity == Granularity.DAY.value
+                )
+            )
+        # Day rollups before the horizon are gone: the raw tables' (user, local day) indexes answer.
+        firsts = [
+            select(func.min(t.c.local_day).label("day")).where(t.c.user_id == user_id)
+            for t in (sessions_t, exchanges_t, feedback_t)
+        ]
+        u = union_all(*firsts).subquery("firsts")
+        found: date | None = await conn.scalar(
+            select(type_coerce(func.min(u.c.day), rollups_t.c.bucket_day.type))
+        )
+        return found

@@ -1,0 +1,86 @@
+"""Retention of the rollups: drop buckets past each granularity's horizon, which reads fall back below."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+
+from ..config import RollupSettings
+from ..domain.periods import Granularity, month_start, week_start
+from .db import Database
+from .rollups_measures import horizons_t, rollups_t
+from .rollups_read import read_horizons
+from .rollups_runs import finish_run, runs_t, start_run
+from .sql import insert_for
+
+# Runs are an operational log: a quarter of history is plenty to look back on.
+RUNS_KEPT_DAYS = 90
+
+
+@dataclass(frozen=True, slots=True)
+class RetentionResult:
+    """The horizon of each granularity after retention, and how many rollup rows it deleted."""
+
+    kept_from: dict[Granularity, date]
+    deleted: int
+    run_id: int | None = None
+
+
+def _period_start(granularity: Granularity, day: date) -> date:
+    if granularity is Granularity.WEEK:
+        return week_start(day)
+    if granularity is Granularity.MONTH:
+        return month_start(day)
+    return day
+
+
+async def apply_retention(db: Database, *, now: datetime, settings: RollupSettings) -> RetentionResult:
+    """Delete rollups older than each granularity's retention (hourly, daily, weekly, monthly days;
+    None keeps them) and move that granularity's horizon, which the read API falls back below.
+
+    The horizon is the first bucket day kept (cut at a whole period): today (UTC) − retention,
+    moved back to its period's start. It only ever moves forward. Old aggregation runs are pruned.
+    """
+    today = now.astimezone(UTC).date()
+    retention = {
+        Granularity.HOUR: settings.hourly_retention_days,
+        Granularity.DAY: settings.daily_retention_days,
+        Granularity.WEEK: settings.weekly_retention_days,
+        Granularity.MONTH: settings.monthly_retention_days,
+    }
+    run_id = await start_run(db, kind="retention", user_id=None, now=now)
+    clock = time.perf_counter()
+    deleted = 0
+    status = "failed"
+    try:
+        async with db.write() as conn:
+            kept = await read_horizons(conn)
+            for g, days in retention.items():
+                if days is None:
+                    continue
+                kept[g] = max(_period_start(g, today - timedelta(days=days)), kept.get(g, date.min))
+                stmt = insert_for(conn, horizons_t).values(
+                    granularity=g.value, kept_from=kept[g], updated_at=now
+                )
+                await conn.execute(
+                    stmt.on_conflict_do_update(
+                        index_elements=[horizons_t.c.granularity],
+                        set_={"kept_from": stmt.excluded.kept_from, "updated_at": stmt.excluded.updated_at},
+                    )
+                )
+                r = rollups_t
+                result = await conn.execute(
+                    r.delete().where(r.c.granularity == g.value, r.c.bucket_day < kept[g])
+                )
+                deleted += result.rowcount
+            await conn.execute(
+                runs_t.delete().where(runs_t.c.started_at < now - timedelta(days=RUNS_KEPT_DAYS))
+            )
+        status = "ok"
+    finally:
+        await finish_run(
+            db, run_id, started_at=now, status=status, buckets=deleted,
+            duration_ms=(time.perf_counter() - clock) * 1000,
+        )  # fmt: skip
+    return RetentionResult(kept_from=kept, deleted=deleted, run_id=run_id)

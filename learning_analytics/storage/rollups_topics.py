@@ -1,0 +1,109 @@
+"""Reads of the topic rollups: per topic and day, per topic over a range, and topics studied together."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, func, select
+
+from ..domain.rollups import Moments, TopicDay, TopicTotal
+from .db import Database
+from .rollups_measures import session_topics_t, topic_rollups_t
+
+
+def _topic_moments(row: Any) -> Moments:
+    return Moments(
+        n=int(row.quality_n or 0),
+        total=float(row.quality_sum or 0.0),
+        sumsq=float(row.quality_sumsq or 0.0),
+        min=row.quality_min,
+        max=row.quality_max,
+    )
+
+
+async def topic_days(
+    db: Database, *, user_id: str, start: date, end: date, topics: Sequence[str] | None = None
+) -> list[TopicDay]:
+    """Per topic and local day in [start, end]: tagged exchanges, sessions and quality, by (day, topic)."""
+    t = topic_rollups_t
+    stmt = select(t).where(t.c.user_id == user_id, t.c.day >= start, t.c.day <= end)
+    if topics is not None:
+        if not topics:
+            return []
+        stmt = stmt.where(t.c.topic.in_(list(topics)))
+    async with db.read() as conn:
+        rows = await conn.execute(stmt.order_by(t.c.day, t.c.topic))
+        return [
+            TopicDay(
+                topic=r.topic,
+                day=r.day,
+                exchanges=r.exchanges,
+                sessions=r.sessions,
+                quality=_topic_moments(r),
+                last_event_at=r.last_event_at,
+            )
+            for r in rows
+        ]
+
+
+async def topic_totals(db: Database, *, user_id: str, start: date, end: date) -> list[TopicTotal]:
+    """Per topic over the local days [start, end]: exchanges, sessions and quality moments summed,
+    first and last day with activity; most exchanges first, then by name."""
+    t = topic_rollups_t
+    exchanges = func.sum(t.c.exchanges)
+    stmt = (
+        select(
+            t.c.topic,
+            exchanges.label("exchanges"),
+            func.sum(t.c.sessions).label("sessions"),
+            func.sum(t.c.quality_n).label("quality_n"),
+            func.sum(t.c.quality_sum).label("quality_sum"),
+            func.sum(t.c.quality_sumsq).label("quality_sumsq"),
+            func.min(t.c.quality_min).label("quality_min"),
+            func.max(t.c.quality_max).label("quality_max"),
+            func.min(t.c.day).label("first_day"),
+            func.max(t.c.day).label("last_day"),
+            func.max(t.c.last_event_at).label("last_event_at"),
+        )
+        .where(t.c.user_id == user_id, t.c.day >= start, t.c.day <= end)
+        .group_by(t.c.topic)
+        .order_by(exchanges.desc(), t.c.topic)
+    )
+    async with db.read() as conn:
+        return [
+            TopicTotal(
+                topic=r.topic,
+                exchanges=int(r.exchanges or 0),
+                sessions=int(r.sessions or 0),
+                quality=_topic_moments(r),
+                first_day=r.first_day,
+                last_day=r.last_day,
+                last_event_at=r.last_event_at,
+            )
+            for r in await conn.execute(stmt)
+        ]
+
+
+async def topic_pairs(
+    db: Database, *, user_id: str, start: date, end: date, limit: int
+) -> list[tuple[str, str, int]]:
+    """Pairs of topics (a < b) studied in the same session, with the number of such sessions whose
+    local day is in [start, end]; most sessions first, then by names."""
+    a, b = session_topics_t.alias("a"), session_topics_t.alias("b")
+    together = func.count()
+    stmt = (
+        select(a.c.topic, b.c.topic.label("other"), together.label("sessions"))
+        .select_from(
+            a.join(
+                b, and_(b.c.user_id == a.c.user_id, b.c.session_id == a.c.session_id, a.c.topic < b.c.topic)
+            )
+        )
+        .where(a.c.user_id == user_id, a.c.local_day >= start, a.c.local_day <= end)
+        .group_by(a.c.topic, b.c.topic)
+        .order_by(together.desc(), a.c.topic, b.c.topic)
+        .limit(limit)
+    )
+    async with db.read() as conn:
+        return [(r.topic, r.other, int(r.sessions)) for r in await conn.execute(stmt)]
