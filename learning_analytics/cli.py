@@ -27,7 +27,7 @@ from .resolvers.demo import is_empty, load_demo
 from .resolvers.ingest import ingest_batch
 from .resolvers.services import Services, running_services
 from .rest.payloads import parse_events
-from .storage import migrate, rollups, users
+from .storage import maintenance, migrate, rollups, users
 
 app = typer.Typer(help="learning-analytics: a GraphQL analytics API for learners.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
@@ -117,6 +117,13 @@ def serve(
         )
         return
     uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level, proxy_headers=True)
+
+
+@db_app.command("analyze")
+def db_analyze() -> None:
+    """Refresh the planner's statistics (ANALYZE); worth it after a bulk load into a fresh database."""
+    _run(get_settings(), lambda services: maintenance.analyze(services.db))
+    console.print("statistics refreshed")
 
 
 @db_app.command("upgrade")
@@ -250,6 +257,7 @@ def import_events(
                     continue
                 accepted += summary.accepted
                 duplicates += summary.duplicates
+        await maintenance.analyze(services.db)
         return accepted, duplicates, rejected
 
     accepted, duplicates, rejected = _run(settings, work)

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from .. import demo
 from ..domain.models import User
-from ..storage import sessions, users
+from ..storage import maintenance, sessions, users
 from .auth import default_user
 from .context import build_context
 from .ingest import ingest_batch
@@ -58,6 +58,9 @@ async def load_demo(
             totals[3] += summary.duplicates
             if progress:
                 progress(len(batch.exchanges))
+        if index == 0:
+            await maintenance.analyze(services.db)  # plan the rest of the load on real statistics
+    await maintenance.analyze(services.db)
     return DemoLoad(
         users=len(specs), sessions=totals[0], exchanges=totals[1], feedback=totals[2], duplicates=totals[3]
     )

@@ -15,7 +15,7 @@ from ..domain import ingest
 from ..domain.models import EventBatch, IngestSummary, KindCount, User
 from .db import Database
 from .rollups import mark_dirty
-from .sql import chunks, insert_for, insert_ignore, insert_new, least
+from .sql import chunks, insert_for, insert_ignore, insert_new, least, prepare_rows
 from .tables import (
     ExchangeRow,
     ExchangeTopicRow,
@@ -71,20 +71,78 @@ class _Topics:
             self.first_seen[topic] = (at, day)
 
 
+def _session_rows(batch: EventBatch, uid: str, tz: ZoneInfo, now: datetime) -> dict[str, dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for s in batch.sessions:
+        if s.id in rows:
+            continue
+        started = ingest.as_utc(s.started_at)
+        at = ingest.local_time(started, tz)
+        rows[s.id] = {
+            "user_id": uid,
+            "id": s.id,
+            "started_at": started,
+            "ended_at": ingest.as_utc(s.ended_at) if s.ended_at else None,
+            "local_day": at.day,
+            "local_hour": at.hour,
+            "reported_exchanges": s.total_exchanges,
+            "reported_avg_quality": s.avg_quality_score,
+            "exchange_count": 0,
+            "quality_n": 0,
+            "quality_sum": 0.0,
+            "ingested_at": now,
+        }
+    return rows
+
+
+def _exchange_rows(batch: EventBatch, uid: str, tz: ZoneInfo, now: datetime) -> dict[str, dict[str, Any]]:
+    rows: dict[str, dict[str, Any]] = {}
+    for e in batch.exchanges:
+        if e.id in rows:
+            continue
+        occurred = ingest.as_utc(e.occurred_at)
+        at = ingest.local_time(occurred, tz)
+        q = e.quality
+        rows[e.id] = {
+            "user_id": uid,
+            "id": e.id,
+            "session_id": e.session_id,
+            "occurred_at": occurred,
+            "local_day": at.day,
+            "local_hour": at.hour,
+            "quality": q.composite if q else None,
+            "relevance": q.relevance if q else None,
+            "helpfulness": q.helpfulness if q else None,
+            "engagement": q.engagement if q else None,
+            "clarity": q.clarity if q else None,
+            "accuracy": q.accuracy if q else None,
+            "user_text": e.user_text,
+            "agent_text": e.agent_text,
+            "ingested_at": now,
+        }
+    return rows
+
+
 async def store_batch(db: Database, *, user: User, batch: EventBatch, now: datetime) -> IngestSummary:
     """Store a validated batch atomically; items whose id is already stored count as duplicates.
 
     Raises `InvalidInput` (and writes nothing) when an exchange's session or a feedback's exchange is
     neither stored nor in the batch. Marks every local hour it touches dirty for the rollup fold.
+    The rows are built before the write transaction starts, so that Python work overlaps with
+    another batch's writes instead of holding the writer.
     """
     tz = ZoneInfo(user.timezone)
     uid = user.id
+    session_rows = _session_rows(batch, uid, tz, now)
+    exchange_rows = _exchange_rows(batch, uid, tz, now)
+    prepared_sessions = prepare_rows(db.dialect, sessions_t, list(session_rows.values()))
+    prepared_exchanges = prepare_rows(db.dialect, exchanges_t, list(exchange_rows.values()))
+    exchange_topics = {e.id: e.topics for e in batch.exchanges}
     async with db.write() as conn:
-        batch_exchange_ids = {e.id for e in batch.exchanges}
         # Every referenced session, in the batch or not: a stored one keeps its stored local day.
         stored_sessions = await _stored_sessions(conn, uid, [e.session_id for e in batch.exchanges])
         stored_exchanges = await _stored_exchanges(
-            conn, uid, [f.exchange_id for f in batch.feedback if f.exchange_id not in batch_exchange_ids]
+            conn, uid, [f.exchange_id for f in batch.feedback if f.exchange_id not in exchange_rows]
         )
         ingest.unknown_references(
             batch, stored_sessions=stored_sessions.keys(), stored_exchanges=stored_exchanges
@@ -92,31 +150,10 @@ async def store_batch(db: Database, *, user: User, batch: EventBatch, now: datet
 
         dirty: set[tuple[date, int]] = set()
         topics = _Topics()
-        session_day = dict(stored_sessions)
+        session_day = {sid: row["local_day"] for sid, row in session_rows.items()} | stored_sessions
 
         # sessions
-        session_rows: dict[str, dict[str, Any]] = {}
-        for s in batch.sessions:
-            if s.id in session_rows:
-                continue
-            started = ingest.as_utc(s.started_at)
-            at = ingest.local_time(started, tz)
-            session_day.setdefault(s.id, at.day)  # a stored session keeps its day
-            session_rows[s.id] = {
-                "user_id": uid,
-                "id": s.id,
-                "started_at": started,
-                "ended_at": ingest.as_utc(s.ended_at) if s.ended_at else None,
-                "local_day": at.day,
-                "local_hour": at.hour,
-                "reported_exchanges": s.total_exchanges,
-                "reported_avg_quality": s.avg_quality_score,
-                "exchange_count": 0,
-                "quality_n": 0,
-                "quality_sum": 0.0,
-                "ingested_at": now,
-            }
-        new_sessions = await insert_new(conn, sessions_t, list(session_rows.values()), user_id=uid)
+        new_sessions = await insert_new(conn, sessions_t, prepared_sessions)
         for sid in new_sessions:
             row = session_rows[sid]
             dirty.add((row["local_day"], row["local_hour"]))
@@ -128,33 +165,7 @@ async def store_batch(db: Database, *, user: User, batch: EventBatch, now: datet
                     topics.session_links[(s.id, topic)] = row["local_day"]
 
         # exchanges
-        exchange_rows: dict[str, dict[str, Any]] = {}
-        exchange_topics: dict[str, tuple[str, ...]] = {}
-        for e in batch.exchanges:
-            if e.id in exchange_rows:
-                continue
-            occurred = ingest.as_utc(e.occurred_at)
-            at = ingest.local_time(occurred, tz)
-            q = e.quality
-            exchange_rows[e.id] = {
-                "user_id": uid,
-                "id": e.id,
-                "session_id": e.session_id,
-                "occurred_at": occurred,
-                "local_day": at.day,
-                "local_hour": at.hour,
-                "quality": q.composite if q else None,
-                "relevance": q.relevance if q else None,
-                "helpfulness": q.helpfulness if q else None,
-                "engagement": q.engagement if q else None,
-                "clarity": q.clarity if q else None,
-                "accuracy": q.accuracy if q else None,
-                "user_text": e.user_text,
-                "agent_text": e.agent_text,
-                "ingested_at": now,
-            }
-            exchange_topics[e.id] = e.topics
-        new_exchanges = await insert_new(conn, exchanges_t, list(exchange_rows.values()), user_id=uid)
+        new_exchanges = await insert_new(conn, exchanges_t, prepared_exchanges)
         per_session: defaultdict[str, list[float]] = defaultdict(lambda: [0, 0, 0.0])
         for eid in new_exchanges:
             row = exchange_rows[eid]
@@ -205,7 +216,7 @@ async def store_batch(db: Database, *, user: User, batch: EventBatch, now: datet
                 "local_hour": at.hour,
                 "ingested_at": now,
             }
-        new_feedback = await insert_new(conn, feedback_t, list(feedback_rows.values()), user_id=uid)
+        new_feedback = await insert_new(conn, feedback_t, list(feedback_rows.values()))
         for fid in new_feedback:
             row = feedback_rows[fid]
             dirty.add((row["local_day"], row["local_hour"]))

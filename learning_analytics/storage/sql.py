@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
 from typing import Any, TypeVar
 
-from sqlalchemy import Date, DateTime, Table, func
+from sqlalchemy import Date, DateTime, Table, bindparam, cast, func, select
 from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.functions import Function
 
@@ -89,45 +91,112 @@ def _sqlite_rows(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[list[str
     return columns, flat
 
 
-async def _sqlite_insert(
-    conn: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]], returning: str | None
-) -> set[Any]:
-    """Multi-row `INSERT … ON CONFLICT DO NOTHING [RETURNING key]`, one statement per ~32k parameters.
+@dataclass(frozen=True, slots=True)
+class PreparedRows:
+    """Rows ready to insert: for SQLite already flattened into the driver's values, so that work can be
+    done before the single writer connection is taken and overlap with another batch's writes."""
 
-    Written as driver SQL: SQLAlchemy's per-value processing would dominate bulk loads otherwise.
+    rows: Sequence[dict[str, Any]]
+    columns: list[str]
+    flat: list[Any] | None
+
+
+def prepare_rows(dialect: str, table: Table, rows: Sequence[dict[str, Any]]) -> PreparedRows:
+    if not rows:
+        return PreparedRows(rows=rows, columns=[], flat=None)
+    if dialect == "sqlite":
+        columns, flat = _sqlite_rows(table, rows)
+        return PreparedRows(rows=rows, columns=columns, flat=flat)
+    return PreparedRows(rows=rows, columns=list(rows[0]), flat=None)
+
+
+async def _sqlite_stored_keys(
+    conn: AsyncConnection, table: Table, user_id: str, key: str, keys: Sequence[Any]
+) -> set[Any]:
+    stored: set[Any] = set()
+    for part in chunks(list(dict.fromkeys(keys))):
+        sql = (
+            f'SELECT {key} FROM "{table.name}" WHERE user_id = ? AND {key} IN ({", ".join("?" * len(part))})'
+        )
+        stored.update((await conn.exec_driver_sql(sql, (user_id, *part))).scalars().all())
+    return stored
+
+
+async def _sqlite_insert(
+    conn: AsyncConnection, table: Table, prepared: PreparedRows, key: str | None
+) -> set[Any]:
+    """Multi-row `INSERT … ON CONFLICT DO NOTHING`, one statement per ~32k parameters; with `key`,
+    returns the keys that were new.
+
+    The write transaction holds SQLite's only writer, so the keys read first are still the stored ones
+    when the insert runs; reading them back costs one small query where `RETURNING` would return a
+    row per inserted item. Written as driver SQL: SQLAlchemy's per-value processing would dominate.
     """
-    columns, flat = _sqlite_rows(table, rows)
+    columns = prepared.columns
+    flat = prepared.flat if prepared.flat is not None else _sqlite_rows(table, prepared.rows)[1]
     width = len(columns)
+    fresh: set[Any] = set()
+    if key is not None:
+        keys = [row[key] for row in prepared.rows]
+        stored = await _sqlite_stored_keys(conn, table, prepared.rows[0]["user_id"], key, keys)
+        fresh = set(keys) - stored
+        if stored:  # keep only the rows to insert
+            keep = [i for i, k in enumerate(keys) if k not in stored]
+            flat = [v for i in keep for v in flat[i * width : (i + 1) * width]]
+    count_all = len(flat) // width
     group = f"({', '.join('?' for _ in columns)})"
-    tail = f" RETURNING {returning}" if returning else ""
     per_statement = max(1, SQLITE_MAX_PARAMETERS // width)
-    inserted: set[Any] = set()
-    for start in range(0, len(rows), per_statement):
-        count = min(per_statement, len(rows) - start)
+    for start in range(0, count_all, per_statement):
+        count = min(per_statement, count_all - start)
         sql = (
             f'INSERT INTO "{table.name}" ({", ".join(columns)}) VALUES {", ".join([group] * count)} '
-            f"ON CONFLICT DO NOTHING{tail}"
+            "ON CONFLICT DO NOTHING"
         )
-        result = await conn.exec_driver_sql(sql, tuple(flat[start * width : (start + count) * width]))
-        if returning:
-            inserted.update(result.scalars().all())
-    return inserted
+        await conn.exec_driver_sql(sql, tuple(flat[start * width : (start + count) * width]))
+    return fresh
+
+
+def _prepared(
+    conn: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]] | PreparedRows
+) -> PreparedRows:
+    return rows if isinstance(rows, PreparedRows) else prepare_rows(conn.dialect.name, table, rows)
+
+
+def _pg_bulk_insert(table: Table, rows: Sequence[dict[str, Any]]) -> Any:
+    """`INSERT … SELECT unnest(:c1), unnest(:c2), … ON CONFLICT DO NOTHING`: one array parameter per
+    column, so the statement text is the same whatever the batch size and asyncpg prepares it once
+    (a multi-row VALUES list is a new statement, planned anew, for every row count)."""
+    columns = list(rows[0])
+    arrays = [
+        func.unnest(
+            cast(
+                bindparam(f"p_{name}", [row[name] for row in rows], type_=ARRAY(table.c[name].type)),
+                ARRAY(table.c[name].type),
+            )
+        )
+        for name in columns
+    ]
+    return postgresql.insert(table).from_select(columns, select(*arrays)).on_conflict_do_nothing()
 
 
 async def insert_new(
-    conn: AsyncConnection, table: Table, rows: Sequence[dict[str, Any]], *, user_id: str, key: str = "id"
+    conn: AsyncConnection,
+    table: Table,
+    rows: Sequence[dict[str, Any]] | PreparedRows,
+    *,
+    key: str = "id",
 ) -> set[str]:
-    """Insert the rows whose (user_id, key) is not stored yet; return the keys actually inserted.
+    """Insert the rows whose primary key is not stored yet; return the `key` values actually inserted.
 
     `ON CONFLICT DO NOTHING RETURNING` decides row by row, so concurrent batches carrying the same
     ids still count each one exactly once.
     """
-    if not rows:
+    prepared = _prepared(conn, table, rows)
+    if not prepared.rows:
         return set()
     if is_sqlite(conn):
-        return await _sqlite_insert(conn, table, rows, key)
-    stmt = insert_for(conn, table).on_conflict_do_nothing().returning(table.c[key])
-    result = await conn.execute(stmt, list(rows))
+        return await _sqlite_insert(conn, table, prepared, key)
+    result = await conn.execute(_pg_bulk_insert(table, prepared.rows).returning(table.c[key]))
     return set(result.scalars().all())
 
 
@@ -136,6 +205,6 @@ async def insert_ignore(conn: AsyncConnection, table: Table, rows: Sequence[dict
     if not rows:
         return
     if is_sqlite(conn):
-        await _sqlite_insert(conn, table, rows, None)
+        await _sqlite_insert(conn, table, prepare_rows("sqlite", table, rows), None)
     else:
-        await conn.execute(insert_for(conn, table).on_conflict_do_nothing(), list(rows))
+        await conn.execute(_pg_bulk_insert(table, rows))

@@ -91,3 +91,19 @@ async def test_serve_refuses_a_public_bind_without_keys(settings: Settings, host
 
     assert result.returncode == 2
     assert "LA_AUTH=off" in result.stderr
+
+
+async def test_db_analyze_refreshes_statistics(settings: Settings, services: Services) -> None:
+    cli(settings, "demo", "--days", "3")
+
+    result = cli(settings, "db", "analyze")
+
+    assert "statistics refreshed" in result.stdout
+    async with services.db.read() as conn:
+        if services.db.is_sqlite:
+            stats = await conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'exchanges'")
+        else:
+            stats = await conn.exec_driver_sql(
+                "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'exchanges' AND last_analyze IS NOT NULL"
+            )
+        assert stats.scalar_one() >= 1
