@@ -128,19 +128,86 @@ def validate_batch(batch: EventBatch, *, now: datetime, max_items: int) -> Event
             field="batch",
             code="batch_too_large",
         )
+    limit = now + FUTURE_TOLERANCE
     sessions = []
     for i, s in enumerate(batch.sessions):
+        if _session_ok(s, limit) and _topics_clean(s.topics):
+            sessions.append(s)
+            continue
+        # The slow path names the offending field (or normalises the topics when nothing is wrong).
         at = f"sessions[{i}]"
         _check_session(s, at=at, now=now)
         sessions.append(_with_topics(s, normalize_topics(s.topics, field=f"{at}.topics")))
     exchanges = []
     for i, e in enumerate(batch.exchanges):
+        if _exchange_ok(e, limit) and _topics_clean(e.topics):
+            exchanges.append(e)
+            continue
         at = f"exchanges[{i}]"
         _check_exchange(e, at=at, now=now)
         exchanges.append(_with_topics(e, normalize_topics(e.topics, field=f"{at}.topics")))
     for i, f in enumerate(batch.feedback):
-        _check_feedback(f, at=f"feedback[{i}]", now=now)
+        if not _feedback_ok(f, limit):
+            _check_feedback(f, at=f"feedback[{i}]", now=now)
     return EventBatch(sessions=tuple(sessions), exchanges=tuple(exchanges), feedback=batch.feedback)
+
+
+# Fast predicates for the common all-valid case; a NaN or an infinity fails every comparison with
+# 0 and 1, so it falls through to the detailed checks like any other out-of-range value.
+
+
+def _unit_ok(value: float | None) -> bool:
+    return value is None or 0.0 <= value <= 1.0
+
+
+def _id_ok(value: str) -> bool:
+    return 0 < len(value) <= MAX_ID_LENGTH
+
+
+def _topics_clean(topics: tuple[str, ...]) -> bool:
+    """Already normalised: non-empty, stripped, at most 100 characters, no repeats."""
+    for name in topics:
+        if not name or len(name) > MAX_TOPIC_LENGTH or name != name.strip():
+            return False
+    return len(topics) < 2 or len(set(topics)) == len(topics)
+
+
+def _session_ok(s: SessionInput, limit: datetime) -> bool:
+    started = as_utc(s.started_at)
+    ended = as_utc(s.ended_at) if s.ended_at is not None else None
+    return (
+        _id_ok(s.id)
+        and started <= limit
+        and (ended is None or started <= ended <= limit)
+        and (s.total_exchanges is None or s.total_exchanges >= 0)
+        and _unit_ok(s.avg_quality_score)
+    )
+
+
+def _exchange_ok(e: ExchangeInput, limit: datetime) -> bool:
+    q = e.quality
+    return (
+        _id_ok(e.id)
+        and _id_ok(e.session_id)
+        and as_utc(e.occurred_at) <= limit
+        and (
+            q is None
+            or (
+                0.0 <= q.composite <= 1.0
+                and _unit_ok(q.relevance)
+                and _unit_ok(q.helpfulness)
+                and _unit_ok(q.engagement)
+                and _unit_ok(q.clarity)
+                and _unit_ok(q.accuracy)
+            )
+        )
+        and (e.user_text is None or len(e.user_text) <= MAX_TEXT_LENGTH)
+        and (e.agent_text is None or len(e.agent_text) <= MAX_TEXT_LENGTH)
+    )
+
+
+def _feedback_ok(f: FeedbackInput, limit: datetime) -> bool:
+    return _id_ok(f.id) and _id_ok(f.exchange_id) and as_utc(f.created_at) <= limit and _unit_ok(f.rating)
 
 
 _Item = TypeVar("_Item", SessionInput, ExchangeInput)

@@ -1,13 +1,8 @@
-"""Reading a request body with a size limit and decoding it as JSON."""
+"""Reading a request body with a size limit."""
 
 from __future__ import annotations
 
-from typing import Any
-
-import orjson
 from starlette.requests import Request
-
-from ..domain.errors import InvalidInput
 
 
 class BodyTooLarge(Exception):
@@ -16,8 +11,8 @@ class BodyTooLarge(Exception):
         self.limit = limit
 
 
-async def read_json(request: Request, *, limit: int) -> Any:
-    """The decoded JSON body; raises BodyTooLarge past `limit` bytes, InvalidInput when it is not JSON."""
+async def read_body(request: Request, *, limit: int) -> bytes:
+    """The raw body; raises BodyTooLarge past `limit` bytes (before reading when Content-Length says so)."""
     declared = request.headers.get("content-length")
     if declared and declared.isdigit() and int(declared) > limit:
         raise BodyTooLarge(limit)
@@ -28,7 +23,4 @@ async def read_json(request: Request, *, limit: int) -> Any:
         if size > limit:
             raise BodyTooLarge(limit)
         chunks.append(chunk)
-    try:
-        return orjson.loads(b"".join(chunks))
-    except orjson.JSONDecodeError as e:
-        raise InvalidInput(f"the body is not valid JSON: {e}", field="body", code="invalid_json") from e
+    return b"".join(chunks)

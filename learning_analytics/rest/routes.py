@@ -9,8 +9,8 @@ from starlette.routing import Route
 from ..domain.errors import InvalidInput
 from ..resolvers import ingest
 from ..resolvers.context import build_context
-from .body import BodyTooLarge, read_json
-from .payloads import parse_events
+from .body import BodyTooLarge, read_body
+from .payloads import parse_events_json
 from .responses import JSONResponse, error_response, invalid
 
 
@@ -18,8 +18,8 @@ async def post_events(request: Request) -> Response:
     """`POST /api/analytics/events`: an atomic batch of sessions, exchanges and feedback."""
     services = request.app.state.services
     try:
-        raw = await read_json(request, limit=services.settings.max_body_bytes)
-        batch = parse_events(raw, max_items=services.settings.max_batch_items)
+        body = await read_body(request, limit=services.settings.max_body_bytes)
+        batch = parse_events_json(body, max_items=services.settings.max_batch_items)
         summary = await ingest.ingest_batch(build_context(services, request.state.user), batch)
     except BodyTooLarge as e:
         return error_response(413, code="body_too_large", message=str(e), field="body", limit=e.limit)

@@ -87,7 +87,12 @@ def _sqlite_rows(table: Table, rows: Sequence[dict[str, Any]]) -> tuple[list[str
     for index, column in enumerate(columns):
         convert = _sqlite_converter(table.c[column])
         if convert is not None:
-            flat[index::width] = [convert(v) for v in flat[index::width]]
+            values = flat[index::width]
+            first = values[0]
+            if all(v is first for v in values):  # e.g. the ingestion time: convert it once
+                flat[index::width] = [convert(first)] * len(values)
+            else:
+                flat[index::width] = [convert(v) for v in values]
     return columns, flat
 
 
