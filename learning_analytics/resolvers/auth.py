@@ -28,10 +28,9 @@ def is_loopback(host: str) -> bool:
 
 
 def bind_refusal(settings: Settings, *, host: str, keys_exist: bool) -> str | None:
-    """Why serving on `host` must be refused, or None: without keys only a loopback address is allowed."""
-    if settings.auth is AuthMode.OFF or keys_exist or is_loopback(host):
-        return None
-    if settings.auth is AuthMode.ON:
+    """Why serving on `host` must be refused, or None: without keys only a loopback address is allowed
+    (unless LA_AUTH=off says so, or LA_AUTH=on, under which every request needs a key anyway)."""
+    if settings.auth is not AuthMode.AUTO or keys_exist or is_loopback(host):
         return None
     return (
         f"refusing to listen on {host} without API keys: anyone who can reach it would read and write "

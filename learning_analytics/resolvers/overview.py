@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date
 
 from ..domain.periods import MetricChange, Period, period_change, previous_range
 from ..domain.rollups import Bucket
@@ -40,10 +41,8 @@ def _change(current: float | None, previous: float | None) -> MetricChange:
     return period_change(current if current is not None else 0.0, previous)
 
 
-async def summary_of(
-    ctx: Context, current: Bucket, streak_days: int, *, start: object, end: object
-) -> Summary:
-    unique = await rollups.topic_totals(ctx.db, user_id=ctx.user.id, start=start, end=end)  # type: ignore[arg-type]
+async def summary_of(ctx: Context, current: Bucket, streak_days: int, *, start: date, end: date) -> Summary:
+    unique = await rollups.topic_totals(ctx.db, user_id=ctx.user.id, start=start, end=end)
     return Summary(
         total_sessions=current.sessions,
         total_exchanges=current.exchanges,

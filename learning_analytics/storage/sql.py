@@ -38,10 +38,6 @@ def least(conn: AsyncConnection, *args: Any) -> Function[Any]:
     return func.least(*args) if conn.dialect.name == "postgresql" else func.min(*args)
 
 
-def greatest(conn: AsyncConnection, *args: Any) -> Function[Any]:
-    return func.greatest(*args) if conn.dialect.name == "postgresql" else func.max(*args)
-
-
 def chunks(items: Sequence[T], size: int = IN_CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
