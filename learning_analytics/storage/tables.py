@@ -127,7 +127,6 @@ class SessionTopicRow(SQLModel, table=True):
         ForeignKeyConstraint(
             ["user_id", "session_id"], ["learning_sessions.user_id", "learning_sessions.id"]
         ),
-        Index("ix_session_topics_user_topic", "user_id", "topic"),
         # The fold recomputes topic rollups and the read API pairs topics by (user, local day).
         Index("ix_session_topics_user_day", "user_id", "local_day"),
     )
@@ -142,7 +141,6 @@ class ExchangeTopicRow(SQLModel, table=True):
     __tablename__ = "exchange_topics"
     __table_args__ = (
         ForeignKeyConstraint(["user_id", "exchange_id"], ["exchanges.user_id", "exchanges.id"]),
-        Index("ix_exchange_topics_user_topic_day", "user_id", "topic", "local_day"),
         # The fold recomputes topic rollups by (user, local day).
         Index("ix_exchange_topics_user_day", "user_id", "local_day"),
     )

@@ -328,7 +328,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('session_topics', schema=None) as batch_op:
         batch_op.create_index('ix_session_topics_user_day', ['user_id', 'local_day'], unique=False)
-        batch_op.create_index('ix_session_topics_user_topic', ['user_id', 'topic'], unique=False)
 
     op.create_table('exchange_topics',
     sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -340,7 +339,6 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('exchange_topics', schema=None) as batch_op:
         batch_op.create_index('ix_exchange_topics_user_day', ['user_id', 'local_day'], unique=False)
-        batch_op.create_index('ix_exchange_topics_user_topic_day', ['user_id', 'topic', 'local_day'], unique=False)
 
     op.create_table('feedback',
     sa.Column('user_id', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
@@ -374,12 +372,10 @@ def downgrade() -> None:
 
     op.drop_table('feedback')
     with op.batch_alter_table('exchange_topics', schema=None) as batch_op:
-        batch_op.drop_index('ix_exchange_topics_user_topic_day')
         batch_op.drop_index('ix_exchange_topics_user_day')
 
     op.drop_table('exchange_topics')
     with op.batch_alter_table('session_topics', schema=None) as batch_op:
-        batch_op.drop_index('ix_session_topics_user_topic')
         batch_op.drop_index('ix_session_topics_user_day')
 
     op.drop_table('session_topics')
