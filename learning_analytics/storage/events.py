@@ -17,20 +17,13 @@ from .db import Database
 from .rollups import mark_dirty
 from .sql import chunks, insert_for, insert_ignore, insert_new, least, prepare_rows
 from .tables import (
-    ExchangeRow,
-    ExchangeTopicRow,
-    FeedbackRow,
-    SessionRow,
-    SessionTopicRow,
-    TopicRow,
+    exchange_topics_t,
+    exchanges_t,
+    feedback_t,
+    session_topics_t,
+    sessions_t,
+    topics_t,
 )
-
-sessions_t = SessionRow.__table__  # type: ignore[attr-defined]
-exchanges_t = ExchangeRow.__table__  # type: ignore[attr-defined]
-feedback_t = FeedbackRow.__table__  # type: ignore[attr-defined]
-topics_t = TopicRow.__table__  # type: ignore[attr-defined]
-session_topics_t = SessionTopicRow.__table__  # type: ignore[attr-defined]
-exchange_topics_t = ExchangeTopicRow.__table__  # type: ignore[attr-defined]
 
 
 async def _stored_sessions(conn: AsyncConnection, user_id: str, ids: Sequence[str]) -> dict[str, date]:

@@ -12,10 +12,7 @@ from sqlalchemy import case, func, or_, select, update
 from ..domain.insights import Importance, Insight, InsightType
 from .db import Database
 from .sql import insert_for
-from .tables import InsightRow, InsightStateRow
-
-insights_t = InsightRow.__table__  # type: ignore[attr-defined]
-state_t = InsightStateRow.__table__  # type: ignore[attr-defined]
+from .tables import insights_t, state_t
 
 _RANK = case(
     (insights_t.c.importance == Importance.HIGH.value, 0),

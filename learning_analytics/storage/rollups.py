@@ -16,7 +16,7 @@ from ..domain.periods import Granularity
 from . import rollups_sql as q
 from .db import Database
 from .locks import hold_for_transaction
-from .rollups_measures import ZERO, dirty_t, exchanges_t, feedback_t, rollups_t, sessions_t, topic_rollups_t
+from .rollups_measures import ZERO
 from .rollups_read import (
     active_days,
     buckets,
@@ -30,6 +30,7 @@ from .rollups_retention import RetentionResult, apply_retention
 from .rollups_runs import finish_run, start_run
 from .rollups_topics import topic_days, topic_pairs, topic_totals
 from .sql import insert_for
+from .tables import dirty_t, exchanges_t, feedback_t, rollups_t, sessions_t, topic_rollups_t
 from .types import UTCDateTime
 
 # Concurrency of the fold. Ingestion marks (user, local day, local hour) in `dirty_buckets`; marking

@@ -28,27 +28,11 @@ from sqlalchemy.types import TypeEngine
 from ..domain.models import QUALITY_DIMENSIONS, FeedbackKind
 from ..domain.periods import Granularity
 from .tables import (
-    DirtyBucketRow,
-    ExchangeRow,
-    ExchangeTopicRow,
-    FeedbackRow,
-    RollupHorizonRow,
-    RollupRow,
-    SessionRow,
-    SessionTopicRow,
-    TopicRollupRow,
+    exchanges_t,
+    feedback_t,
+    sessions_t,
 )
 from .types import UTCDateTime
-
-rollups_t = RollupRow.__table__  # type: ignore[attr-defined]
-topic_rollups_t = TopicRollupRow.__table__  # type: ignore[attr-defined]
-dirty_t = DirtyBucketRow.__table__  # type: ignore[attr-defined]
-horizons_t = RollupHorizonRow.__table__  # type: ignore[attr-defined]
-sessions_t = SessionRow.__table__  # type: ignore[attr-defined]
-exchanges_t = ExchangeRow.__table__  # type: ignore[attr-defined]
-feedback_t = FeedbackRow.__table__  # type: ignore[attr-defined]
-session_topics_t = SessionTopicRow.__table__  # type: ignore[attr-defined]
-exchange_topics_t = ExchangeTopicRow.__table__  # type: ignore[attr-defined]
 
 # Constants are rendered inline, never bound: PostgreSQL only matches a GROUP BY expression to the
 # selected one when both are textually identical, and two bound parameters never are.

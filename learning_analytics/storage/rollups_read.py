@@ -13,7 +13,8 @@ from ..domain.periods import Granularity, month_start, week_start
 from ..domain.rollups import Bucket, Moments, merge_buckets
 from . import rollups_sql as q
 from .db import Database
-from .rollups_measures import MEASURES, exchanges_t, feedback_t, rollups_t, sessions_t
+from .rollups_measures import MEASURES
+from .tables import exchanges_t, feedback_t, rollups_t, sessions_t
 from .types import UTCDateTime
 
 # Retention only ever deletes whole buckets older than a granularity's horizon (`rollup_horizons`),
@@ -232,11 +233,12 @@ async def first_day(db: Database, *, user_id: str) -> date | None:
     async with db.read() as conn:
         horizons = await read_horizons(conn)
         if Granularity.DAY not in horizons:
-            return await conn.scalar(
+            stored: date | None = await conn.scalar(
                 select(func.min(r.c.bucket_day)).where(
                     r.c.user_id == user_id, r.c.granularity == Granularity.DAY.value
                 )
             )
+            return stored
         # Day rollups before the horizon are gone: the raw tables' (user, local day) indexes answer.
         firsts = [
             select(func.min(t.c.local_day).label("day")).where(t.c.user_id == user_id)

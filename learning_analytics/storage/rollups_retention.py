@@ -9,10 +9,10 @@ from datetime import UTC, date, datetime, timedelta
 from ..config import RollupSettings
 from ..domain.periods import Granularity, month_start, week_start
 from .db import Database
-from .rollups_measures import horizons_t, rollups_t
 from .rollups_read import read_horizons
-from .rollups_runs import finish_run, runs_t, start_run
+from .rollups_runs import finish_run, start_run
 from .sql import insert_for
+from .tables import horizons_t, rollups_t, runs_t
 
 # Runs are an operational log: a quarter of history is plenty to look back on.
 RUNS_KEPT_DAYS = 90

@@ -5,9 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from .db import Database
-from .tables import AggregationRunRow
-
-runs_t = AggregationRunRow.__table__  # type: ignore[attr-defined]
+from .tables import runs_t
 
 
 async def start_run(db: Database, *, kind: str, user_id: str | None, now: datetime) -> int:

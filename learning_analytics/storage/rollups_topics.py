@@ -10,7 +10,7 @@ from sqlalchemy import and_, func, select
 
 from ..domain.rollups import Moments, TopicDay, TopicTotal
 from .db import Database
-from .rollups_measures import session_topics_t, topic_rollups_t
+from .tables import session_topics_t, topic_rollups_t
 
 
 def _topic_moments(row: Any) -> Moments:

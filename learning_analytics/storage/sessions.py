@@ -13,13 +13,13 @@ from sqlalchemy import and_, func, or_, select
 from ..domain.models import Exchange, Feedback, FeedbackKind, Quality, Session
 from .db import Database
 from .sql import chunks
-from .tables import ExchangeRow, ExchangeTopicRow, FeedbackRow, SessionRow, SessionTopicRow
-
-sessions_t = SessionRow.__table__  # type: ignore[attr-defined]
-exchanges_t = ExchangeRow.__table__  # type: ignore[attr-defined]
-feedback_t = FeedbackRow.__table__  # type: ignore[attr-defined]
-session_topics_t = SessionTopicRow.__table__  # type: ignore[attr-defined]
-exchange_topics_t = ExchangeTopicRow.__table__  # type: ignore[attr-defined]
+from .tables import (
+    exchange_topics_t,
+    exchanges_t,
+    feedback_t,
+    session_topics_t,
+    sessions_t,
+)
 
 
 def session_from_row(row: Any) -> Session:

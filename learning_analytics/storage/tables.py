@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index, SmallInteger, Text
+from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index, SmallInteger, Table, Text
 from sqlmodel import Field, SQLModel
 
 from .types import UTCDateTime
@@ -420,3 +420,21 @@ class ExportHistoryRow(SQLModel, table=True):
 
 
 metadata = SQLModel.metadata
+
+
+# The Core tables, for SQL written with SQLAlchemy Core in the repositories.
+dirty_t: Table = DirtyBucketRow.__table__  # type: ignore[attr-defined]
+exchange_topics_t: Table = ExchangeTopicRow.__table__  # type: ignore[attr-defined]
+exchanges_t: Table = ExchangeRow.__table__  # type: ignore[attr-defined]
+feedback_t: Table = FeedbackRow.__table__  # type: ignore[attr-defined]
+horizons_t: Table = RollupHorizonRow.__table__  # type: ignore[attr-defined]
+insights_t: Table = InsightRow.__table__  # type: ignore[attr-defined]
+keys_t: Table = ApiKeyRow.__table__  # type: ignore[attr-defined]
+rollups_t: Table = RollupRow.__table__  # type: ignore[attr-defined]
+runs_t: Table = AggregationRunRow.__table__  # type: ignore[attr-defined]
+session_topics_t: Table = SessionTopicRow.__table__  # type: ignore[attr-defined]
+sessions_t: Table = SessionRow.__table__  # type: ignore[attr-defined]
+state_t: Table = InsightStateRow.__table__  # type: ignore[attr-defined]
+topic_rollups_t: Table = TopicRollupRow.__table__  # type: ignore[attr-defined]
+topics_t: Table = TopicRow.__table__  # type: ignore[attr-defined]
+users_t: Table = UserRow.__table__  # type: ignore[attr-defined]

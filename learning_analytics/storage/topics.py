@@ -11,10 +11,7 @@ from sqlalchemy import bindparam, func, literal, select
 
 from .db import Database
 from .sql import chunks
-from .tables import TopicRollupRow, TopicRow
-
-topics_t = TopicRow.__table__  # type: ignore[attr-defined]
-topic_rollups_t = TopicRollupRow.__table__  # type: ignore[attr-defined]
+from .tables import topic_rollups_t, topics_t
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,10 +11,7 @@ from sqlalchemy import func, select, update
 from ..domain.models import User
 from .db import Database
 from .sql import insert_ignore
-from .tables import ApiKeyRow, UserRow
-
-users_t = UserRow.__table__  # type: ignore[attr-defined]
-keys_t = ApiKeyRow.__table__  # type: ignore[attr-defined]
+from .tables import keys_t, users_t
 
 DEFAULT_USER_ID = "default"
 KEY_PREFIX = "la_"
