@@ -132,6 +132,25 @@ class RollupSettings(BaseModel):
     monthly_retention_days: int | None = None  # kept indefinitely
 
 
+class LimitSettings(BaseModel):
+    """Bounds on every input and every answer (`LA_LIMITS__*`). Hitting one is a 4xx (REST) or a
+    typed / `BAD_USER_INPUT` error (GraphQL) that names the limit; the README lists each one."""
+
+    # --- GraphQL documents: measured before execution ---
+    max_query_depth: int = 12
+    max_aliases: int = 30
+    max_tokens: int = 5000
+
+    # --- answers: buckets, pages and windows ---
+    max_page_size: int = 100
+
+    # --- ingestion: numbers, text and topics ---
+    max_total_exchanges: int = 100_000
+
+    # --- reads: statement timeouts and the connection pool ---
+    statement_timeout_ms: int = 10_000
+
+
 class Settings(BaseSettings):
     """Everything the service reads from its environment."""
 
@@ -160,6 +179,7 @@ class Settings(BaseSettings):
     export: ExportSettings = Field(default_factory=ExportSettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
     rollups: RollupSettings = Field(default_factory=RollupSettings)
+    limits: LimitSettings = Field(default_factory=LimitSettings)
 
     @property
     def is_sqlite(self) -> bool:
