@@ -64,7 +64,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 yield
 
     graphql = GraphQLApp(
-        build_schema(introspection=settings.introspection),
+        build_schema(introspection=settings.introspection, limits=settings.limits),
         graphql_ide="graphiql" if settings.graphiql else None,
         allow_queries_via_get=True,
     )

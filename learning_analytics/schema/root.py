@@ -7,17 +7,10 @@ from typing import Any
 
 import strawberry
 from graphql import GraphQLError
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaskErrors,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection, MaskErrors
 from strawberry.schema.config import StrawberryConfig
 
+from ..config import LimitSettings
 from ..domain import models
 from ..domain.errors import DomainError, InvalidInput, NotFound
 from ..domain.insights import Importance, InsightType
@@ -32,6 +25,7 @@ from ..resolvers import streaks as streak_resolver
 from ..resolvers import topics as topic_resolvers
 from ..resolvers import trends as trend_resolver
 from .context import Info
+from .documents import document_guard
 from .errors import NotFoundError, ValidationError, bad_argument
 from .inputs import ExchangeInput, FeedbackInput, SessionInput
 from .insight_types import Insight, InsightList, InsightResult
@@ -124,17 +118,12 @@ class Query:
     async def topics(
         self, info: Info, period: Period | None = Period.LAST_30_DAYS, limit: int | None = 20
     ) -> TopicAnalytics:
-        if limit is not None and not 0 <= limit <= topic_resolvers.MAX_LIMIT:
-            raise bad_argument(
-                InvalidInput(
-                    f"limit must be between 0 and {topic_resolvers.MAX_LIMIT}",
-                    field="limit",
-                    code="out_of_range",
-                )
+        try:
+            answer = await topic_resolvers.topics(
+                info.context, period=period or Period.LAST_30_DAYS, limit=20 if limit is None else limit
             )
-        answer = await topic_resolvers.topics(
-            info.context, period=period or Period.LAST_30_DAYS, limit=limit or 20
-        )
+        except InvalidInput as e:
+            raise bad_argument(e) from e
         return TopicAnalytics.from_domain(answer)
 
     @strawberry.field(description="Mastery of one topic over all time; null for a topic never seen.")
@@ -221,14 +210,12 @@ def _should_mask(error: GraphQLError) -> bool:
     return original is not None and not isinstance(original, GraphQLError | DomainError)
 
 
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
-    """The schema with parse/validation caches and guards against abusive queries."""
+def build_schema(*, introspection: bool = True, limits: LimitSettings | None = None) -> strawberry.Schema:
+    """The schema with its document guard (bounded parse, limits, cached validation) and masked errors.
+
+    With introspection off, error messages carry no "Did you mean …" suggestions either."""
     extensions: list[Any] = [
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=12),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
-        lambda: MaxTokensLimiter(max_token_count=5000),
+        document_guard(limits or LimitSettings(), hide_suggestions=not introspection),
         lambda: MaskErrors(should_mask_error=_should_mask),
     ]
     if not introspection:
