@@ -6,7 +6,7 @@ for lists without one, the size the field above it implies (a page of `sessions`
 `progress`, the forecast days of a `trend`), or else `cost_list_size`. The bucketed analytics
 fields cost the buckets their period and granularity imply (`progress(period: LAST_365_DAYS,
 granularity: DAY)` costs 365; ALL_TIME counts as the granularity's bucket limit) and size the
-lists below them. Introspection lists count the schema's real sizes (types, fields per type, …).
+lists below them. Introspection lists count the schema's mean sizes (types, fields per type, wrappers per type reference, …).
 """
 
 from __future__ import annotations
@@ -106,7 +106,16 @@ def introspection_sizes(schema: GraphQLSchema) -> dict[tuple[str, str], float]:
     )
     possible = sum(len(t.types) for t in types if isinstance(t, GraphQLUnionType))
     directives = list(schema.directives)
+    # `ofType` is null past the last wrapper: its sub-selection runs (chain length − 1) times per
+    # type reference, so its weight is Σ(len − 1) / Σ len over the schema's references.
+    refs = (
+        [f.type for f in fields]
+        + [a.type for f in fields for a in f.args.values()]
+        + [f.type for f in inputs]
+    )
+    links = [_chain_length(t) for t in refs]
     return {
+        ("__Type", "ofType"): (sum(links) - len(links)) / max(1, sum(links)),
         ("__Schema", "types"): float(len(types)),
         ("__Schema", "directives"): float(len(directives)),
         ("__Type", "fields"): len(fields) / n_types,
@@ -117,6 +126,13 @@ def introspection_sizes(schema: GraphQLSchema) -> dict[tuple[str, str], float]:
         ("__Field", "args"): sum(len(f.args) for f in fields) / max(1, len(fields)),
         ("__Directive", "args"): sum(len(d.args) for d in directives) / max(1, len(directives)),
     }
+
+
+def _chain_length(t: Any) -> int:
+    length = 1
+    while isinstance(t, GraphQLNonNull | GraphQLList):
+        t, length = t.of_type, length + 1
+    return length
 
 
 class CostModel:
@@ -152,6 +168,8 @@ class CostModel:
             forecast = _count(args.get("forecastDays")) or 0
             return FieldCost(own=days, items=1, scope=replace(scope, buckets=days, forecast=forecast))
         page = next((c for a in PAGE_ARGUMENTS if (c := _count(args.get(a))) is not None), None)
+        if scope.introspection and (parent, name) in (sizes := introspection_sizes(schema)):
+            return FieldCost(own=1, items=sizes[(parent, name)], scope=scope)
         if not list_of_objects(type_):
             return FieldCost(own=1, items=1, scope=scope if page is None else replace(scope, page=page))
         return FieldCost(own=1, items=self._length(schema, parent, name, page, scope), scope=scope)
@@ -162,8 +180,6 @@ class CostModel:
         sized = SIZED_BY_SCOPE.get((parent, name))
         if sized is not None:
             return float(getattr(scope, sized))
-        if scope.introspection:
-            return introspection_sizes(schema).get((parent, name), float(self.list_size))
         return float(self.list_size)
 
     def _progress_buckets(self, args: Mapping[str, Any]) -> int:

@@ -112,7 +112,7 @@ class _Walker:
         self.schema = schema
         self.model = model
         self.fragments = fragments
-        self.variables = variables or {}
+        self.variables = variables if isinstance(variables, Mapping) else {}
         self.defaults = defaults
         self.memo: dict[tuple[str, Scope], _Sum] = {}
         self.open: set[str] = set()
@@ -149,8 +149,11 @@ class _Walker:
         name = node.name.value
         alias = 1 if node.alias else 0
         definition = _field_definition(self.schema, parent, name)
-        if definition is None:
-            return _Sum(aliases=alias, fields=1, cost=1.0)
+        if definition is None:  # unknown: graphql-core refuses it; its shape still counts here
+            if node.selection_set is None:
+                return _Sum(aliases=alias, fields=1, cost=1.0)
+            below = self.selection_set(node.selection_set, None, scope)
+            return _Sum(depth=1 + below.depth, aliases=alias, fields=1, cost=1.0) + below
         args = self._arguments(node, definition.args)
         price = self.model.field(self.schema, parent.name, name, definition.type, args, scope)
         if node.selection_set is None:
