@@ -190,11 +190,13 @@ async def test_a_doubling_fragment_document_is_refused_fast_and_the_server_stays
     document = doubling(levels)
     assert len(document) < 2000
 
-    async with httpx.AsyncClient(base_url=live_server.url, timeout=60) as client:
-        async with watching_health(live_server.url) as health:
-            started = time.perf_counter()
-            response = await client.post("/graphql", json={"query": document})
-            elapsed = time.perf_counter() - started
+    async with (
+        httpx.AsyncClient(base_url=live_server.url, timeout=60) as client,
+        watching_health(live_server.url) as health,
+    ):
+        started = time.perf_counter()
+        response = await client.post("/graphql", json={"query": document})
+        elapsed = time.perf_counter() - started
 
     found = errors_of(response.json())
     assert found["fields"]["extensions"] == {
