@@ -40,7 +40,9 @@ class Query:
     def viewer(self, info: Info) -> User:
         return User.from_domain(info.context.user)
 
-    @strawberry.field(description="The caller's sessions, newest first; `first` at most 100.")
+    @strawberry.field(
+        description="The caller's sessions, newest first; `first` at most 100 (LA_LIMITS__MAX_PAGE_SIZE)."
+    )
     async def sessions(
         self,
         info: Info,
@@ -65,7 +67,9 @@ class Query:
         return Overview.from_domain(answer)
 
     @strawberry.field(
-        description="Buckets over the period; granularity defaults to DAY (≤ 31 days), WEEK (≤ 180) or MONTH."
+        description="Buckets over the period; granularity defaults to DAY (≤ 31 days), WEEK (≤ 180) or MONTH. "
+        "At most 168 hours, 400 days, 520 weeks or 600 months (LA_LIMITS__MAX_*_BUCKETS): a requested "
+        "granularity beyond is refused, an implicit one becomes coarser."
     )
     async def progress(
         self,

@@ -79,7 +79,7 @@ def _mutate(path: str, value: Any) -> dict[str, Any]:
 
 
 _DELETE = object()
-_FUTURE = (_now() + timedelta(minutes=10)).isoformat()
+_FUTURE = (_now() + timedelta(days=1)).isoformat()  # still future however long the run takes
 _SOON = (_now() + timedelta(minutes=2)).isoformat()
 
 
