@@ -21,7 +21,6 @@ from graphql import (
     GraphQLError,
     GraphQLInterfaceType,
     GraphQLObjectType,
-    GraphQLOutputType,
     GraphQLSchema,
     InlineFragmentNode,
     OperationDefinitionNode,
@@ -75,7 +74,10 @@ def limit_error(
 ) -> GraphQLError:
     """The error a client sees for a document over a limit: it names the limit and both numbers.
     `value` is only a lower bound when `lower_bound` (a parser stopped there) or at CEILING."""
-    shown = f"more than {limit:,}" if lower_bound or value >= CEILING else f"{value:,}"
+    if lower_bound:
+        shown = f"more than {limit:,}"
+    else:
+        shown = f"at least {CEILING:,}" if value >= CEILING else f"{value:,}"
     return GraphQLError(
         f"The query {phrase.format(shown)}, over the limit of {limit:,} (LA_LIMITS__{setting.upper()})",
         extensions={"code": CODE, "measure": measure, "limit": limit, "value": value, "setting": setting},
@@ -155,7 +157,7 @@ class _Walker:
             below = self.selection_set(node.selection_set, None, scope)
             return _Sum(depth=1 + below.depth, aliases=alias, fields=1, cost=1.0) + below
         args = self._arguments(node, definition.args)
-        price = self.model.field(self.schema, parent.name, name, definition.type, args, scope)
+        price = self.model.field(self.schema, getattr(parent, "name", ""), name, definition.type, args, scope)
         if node.selection_set is None:
             return _Sum(aliases=alias, fields=1, cost=price.own)
         below = self.selection_set(node.selection_set, get_named_type(definition.type), price.scope)
@@ -181,7 +183,7 @@ class _Walker:
                 if name not in self.defaults:
                     continue
                 value = self.defaults[name]
-            values[argument.name.value] = value_from_ast_untyped(value)
+            values[argument.name.value] = value_from_ast_untyped(value, dict(self.variables))
         return values
 
 
@@ -195,10 +197,6 @@ def _field_definition(schema: GraphQLSchema, parent: Any, name: str) -> Any:
     if isinstance(parent, GraphQLObjectType | GraphQLInterfaceType):
         return parent.fields.get(name)
     return None
-
-
-def _root_type(schema: GraphQLSchema, operation: OperationDefinitionNode) -> GraphQLOutputType | None:
-    return schema.get_root_type(operation.operation)
 
 
 def _spreads(document: DocumentNode) -> int:
@@ -234,7 +232,7 @@ def measure(
     fragments = {d.name.value: d for d in document.definitions if isinstance(d, FragmentDefinitionNode)}
     worst = _Sum()
     for operation in _operations(document, operation_name):
-        root = _root_type(schema, operation)
+        root = schema.get_root_type(operation.operation)
         if root is None:
             continue
         defaults = {

@@ -359,3 +359,18 @@ async def test_without_introspection_a_misspelled_name_gets_no_suggestion(
     assert "viewr" in closed_field and "LAST_7_DAY" in closed_enum
     assert "Did you mean" not in closed_field + closed_enum
     assert "viewer" not in closed_field and "LAST_7_DAYS" not in closed_enum
+
+
+async def test_odd_documents_and_variables_get_graphql_errors_not_failures(
+    app_client: httpx.AsyncClient,
+) -> None:
+    unknown = await gql(app_client, "{ nope { __typename } ... on Nope { x { y } } }")
+    huge = errors_of(
+        await gql(app_client, "{ sessions(first: 1000000000000000000000000) { edges { cursor } } }")
+    )
+    odd = await gql(app_client, "query($n: Int) { sessions(first: $n) { totalCount } }", {"n": {"x": 1}})
+
+    assert "Cannot query field 'nope'" in unknown["errors"][0]["message"]
+    assert huge["cost"]["extensions"]["value"] == 10**15  # measures saturate there
+    assert "at least 1,000,000,000,000,000" in huge["cost"]["message"]
+    assert "Variable '$n' has invalid value" in odd["errors"][0]["message"]
