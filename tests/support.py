@@ -21,7 +21,7 @@ class client_for:
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
         transport = httpx.ASGITransport(app=self.app)
-        self._client = httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=60)
+        self._client = httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000", timeout=60)
         self._client.app = self.app  # type: ignore[attr-defined]
         return self._client
 
