@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -40,6 +43,21 @@ async def gql(
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def run_cli(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run `learning-analytics ARGS` in its own process on the test database."""
+    env = {**os.environ, "LA_DATABASE_URL": settings.database_url, "LA_SCHEDULER": "off", "COLUMNS": "200"}
+    result = subprocess.run(
+        [sys.executable, "-m", "learning_analytics.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr + result.stdout
+    return result
 
 
 def iso(ts: datetime) -> str:

@@ -1,6 +1,6 @@
 // Runs the graphql-http server audits (GraphQL over HTTP conformance) against a running server.
 //
-//   node tests/http/graphql_http_audit.mjs http://127.0.0.1:8000/graphql [Authorization header value]
+//   node tests/conformance/graphql_http_audit.mjs http://127.0.0.1:8000/graphql [Authorization header value]
 //
 // Prints one line per audit and a JSON summary as the last line; exits 1 when any audit is a
 // warning (a SHOULD) or an error (a MUST), 0 otherwise. MAY audits that fail are notices.
