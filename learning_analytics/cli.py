@@ -216,7 +216,9 @@ def users_list() -> None:
 
 
 @users_app.command("keys")
-def users_keys(user_id: str = typer.Argument(None, help="Only this user's keys (default: everyone's).")) -> None:
+def users_keys(
+    user_id: str = typer.Argument(None, help="Only this user's keys (default: everyone's)."),
+) -> None:
     """List API keys by id, prefix, user and creation time (a key itself is shown only at creation)."""
     settings = get_settings()
 

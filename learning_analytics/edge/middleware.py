@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 
 from starlette.datastructures import Headers, MutableHeaders
+from starlette.requests import ClientDisconnect
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -82,6 +83,8 @@ class EdgeMiddleware:
         except BodyTooLarge:
             if not started:
                 await self._too_large(scope)(scope, receive, send_decorated)
+        except ClientDisconnect:
+            pass  # the client went away mid-body: nobody to answer, and not a bug
         except Exception:
             log.exception("unexpected error in %s %s (request id %s)", scope["method"], scope["path"], rid)
             if not started:
