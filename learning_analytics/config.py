@@ -159,6 +159,10 @@ class Settings(BaseSettings):
     database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DATABASE_FILE}"
     cache_url: str | None = None
     auth: AuthMode = AuthMode.AUTO
+    # How long a process trusts a key it has checked: a key revoked elsewhere stops working within it.
+    key_cache_seconds: float = Field(default=5.0, ge=0, le=60)
+    # Extra `Host` names that may act as the default user in single-user mode ("*": any); see edge/hosts.py.
+    allowed_hosts: list[str] = Field(default_factory=list)
     scheduler: bool = True
     host: str = "127.0.0.1"
     port: int = 8000

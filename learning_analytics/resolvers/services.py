@@ -10,13 +10,17 @@ from ..config import Settings
 from ..storage import db as storage_db
 from ..storage import migrate
 from ..storage.db import Database
+from .key_cache import KeyCache
 
 
 @dataclass
 class Services:
     settings: Settings
     db: Database
-    key_cache: dict[str, tuple[float, object]] = field(default_factory=dict)
+    key_cache: KeyCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.key_cache = KeyCache(ttl_seconds=self.settings.key_cache_seconds)
 
 
 @asynccontextmanager

@@ -6,10 +6,8 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -19,7 +17,7 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from ..domain import models
-from ..domain.errors import DomainError, InvalidInput, NotFound
+from ..domain.errors import InvalidInput, NotFound
 from ..domain.insights import Importance, InsightType
 from ..domain.periods import Granularity, Period
 from ..domain.progress import Metric
@@ -33,6 +31,7 @@ from ..resolvers import topics as topic_resolvers
 from ..resolvers import trends as trend_resolver
 from .context import Info
 from .errors import NotFoundError, ValidationError, bad_argument
+from .failures import MaskUnexpectedErrors, Schema
 from .inputs import ExchangeInput, FeedbackInput, SessionInput
 from .insight_types import Insight, InsightList, InsightResult
 from .progress_types import Overview, Progress, Streak, TopicAnalytics, TopicMastery
@@ -215,13 +214,7 @@ async def _ingest(info: Info, batch: models.EventBatch) -> IngestSummary | Valid
     return IngestSummary.from_domain(summary)
 
 
-def _should_mask(error: GraphQLError) -> bool:
-    """Hide internals: only errors we raised on purpose, or GraphQL's own, reach the client."""
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError | DomainError)
-
-
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+def build_schema(*, introspection: bool = True) -> Schema:
     """The schema with parse/validation caches and guards against abusive queries."""
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=256),
@@ -229,11 +222,11 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=12),
         lambda: MaxAliasesLimiter(max_alias_count=30),
         lambda: MaxTokensLimiter(max_token_count=5000),
-        lambda: MaskErrors(should_mask_error=_should_mask),
+        MaskUnexpectedErrors,
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=[NotFoundError],
