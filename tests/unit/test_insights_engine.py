@@ -8,7 +8,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from test_insights_support import NOW, TODAY, ago, day, hour, inputs, topic
+from insight_fixtures import NOW, TODAY, ago, day, hour, inputs, topic
 
 from learning_analytics.config import InsightSettings
 from learning_analytics.domain.insights import (

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from test_insights_support import ago, evaluate, inputs, one, topic
+from insight_fixtures import ago, evaluate, inputs, one, topic
 
 from learning_analytics.domain.insights import Importance, InsightType, TopicPair, TopicStat
 
