@@ -12,6 +12,7 @@ from . import charts
 from .periods import Granularity, bucket_label
 from .rollups import Bucket, merge_buckets
 from .trends import TrendDirection, linear_trend
+from .trends.regression import DEFAULT_BAND_PERCENT
 
 
 class Metric(StrEnum):
@@ -95,7 +96,9 @@ def points(buckets: Sequence[Bucket], granularity: Granularity, tz: ZoneInfo) ->
     return out
 
 
-def statistics(buckets: Sequence[Bucket], metric: Metric, *, band_percent: float = 5.0) -> MetricStatistics:
+def statistics(
+    buckets: Sequence[Bucket], metric: Metric, *, band_percent: float = DEFAULT_BAND_PERCENT
+) -> MetricStatistics:
     """Statistics of one metric over consecutive buckets (empty buckets count 0 for counts, skip otherwise)."""
     values = [metric_value(b, metric) for b in buckets]
     present = [v for v in values if v is not None]

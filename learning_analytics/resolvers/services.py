@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from ..config import Settings
 from ..storage import db as storage_db
@@ -17,6 +18,8 @@ class Services:
     settings: Settings
     db: Database
     key_cache: dict[str, tuple[float, object]] = field(default_factory=dict)
+    # "Now" for every request context (tests set a fixed one).
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
 
 
 @asynccontextmanager

@@ -27,7 +27,7 @@ _CATALOG: tuple[tuple[str, InsightType, Rule, str], ...] = (
     (rules_trend.ACTIVITY_DOWN, InsightType.TREND, partial(rules_trend.activity_change, direction=rules_trend.ACTIVITY_FELL),
      "Sessions of the last period_days are ≥ activity_down_percent below the previous full period's (Welch test on daily counts)."),
     (rules_anomaly.QUALITY_ANOMALY, InsightType.ANOMALY, rules_anomaly.quality_anomaly,
-     "A day of the last anomaly_recent_days whose average quality is |z| > anomaly_z from the previous anomaly_lookback_days days."),
+     "A day of the last anomaly_recent_days whose average quality is |z| > anomaly.z_threshold from the previous anomaly.lookback_days days."),
     (rules_anomaly.NO_SESSIONS_YESTERDAY, InsightType.ANOMALY, rules_anomaly.no_sessions_yesterday,
      "No activity yesterday while the median sessions per day of the typical_days before is above 0."),
     (rules_anomaly.INACTIVE_DAYS, InsightType.ANOMALY, rules_anomaly.inactive_days,
@@ -87,12 +87,14 @@ def deduplicate(insights: list[Insight]) -> list[Insight]:
 
 
 def generate_insights(
-    inputs: InsightInputs, thresholds: InsightThresholds | None = None, *, limit: int = 10
+    inputs: InsightInputs, thresholds: InsightThresholds | None = None, *, limit: int | None = None
 ) -> list[Insight]:
     """Every rule of `RULES` evaluated on `inputs`, deduplicated, ranked by `rank_key`, then cut:
-    at most `max_per_rule` per rule, `max_recommendations` recommendations and `limit` in all.
+    at most `max_per_rule` per rule, `max_recommendations` recommendations and `limit` in all
+    (default `max_insights`).
     """
     thresholds = thresholds or InsightThresholds()
+    limit = thresholds.max_insights if limit is None else limit
     found: list[Insight] = []
     for spec in RULES.values():
         found.extend(spec.evaluate(inputs, thresholds))
