@@ -181,7 +181,7 @@ async def test_topics_rank_connect_and_trend(loaded: httpx.AsyncClient) -> None:
         """{ topics(period: LAST_7_DAYS) {
               totalTopics distribution { labels datasets { data backgroundColor } }
               topTopics { name sessions exchanges avgQuality mastery { score level totalInteractions } }
-              trending { name growth firstSeen }
+              trending { name growth firstSeen isNew }
               connections { source target strength sessions } } }""",
     )
     t = body["data"]["topics"]
@@ -196,9 +196,13 @@ async def test_topics_rank_connect_and_trend(loaded: httpx.AsyncClient) -> None:
     assert t["distribution"]["labels"] == ["python", "sql", "git"]
     assert t["distribution"]["datasets"][0]["data"] == [3, 2, 0]
     assert t["distribution"]["datasets"][0]["backgroundColor"][:2] == ["#4F46E5", "#10B981"]
+    # python is in sessions A and B, sql in B: Jaccard = 1 shared / 2 holding either = 0.5
     assert t["connections"] == [{"source": "python", "target": "sql", "strength": 0.5, "sessions": 1}]
-    # halves: days 6..4 ago and 2..0 ago (the middle day, when B happened, belongs to neither)
-    assert t["trending"] == [{"name": "python", "growth": 200.0, "firstSeen": str(TODAY - timedelta(days=3))}]
+    # halves: days 6..4 ago and 2..0 ago (the middle day, when B happened, belongs to neither);
+    # python has 0 exchanges in the first and 2 in the second: new, growth (2 − 0) / max(0, 1) × 100
+    assert t["trending"] == [
+        {"name": "python", "growth": 200.0, "firstSeen": str(TODAY - timedelta(days=3)), "isNew": True}
+    ]
 
 
 async def test_topic_mastery_follows_the_formula(loaded: httpx.AsyncClient) -> None:

@@ -51,7 +51,7 @@ _CATALOG: tuple[tuple[str, InsightType, Rule, str], ...] = (
     (rules_rec.REVISIT_TOPIC, InsightType.RECOMMENDATION, rules_rec.revisit_topic,
      "A topic's average quality is ≥ revisit_gap_percent below the learner's average (≥ revisit_min_exchanges exchanges)."),
     (rules_knowledge.STRONG_CONNECTION, InsightType.KNOWLEDGE, rules_knowledge.strong_connection,
-     "Two topics share ≥ strong_connection_min_sessions sessions with cosine strength ≥ strong_connection_strength."),
+     "Two topics share ≥ strong_connection_min_sessions sessions with strength (Jaccard index of their session sets) ≥ strong_connection_strength."),
     (rules_knowledge.KNOWLEDGE_GAP, InsightType.KNOWLEDGE, rules_knowledge.knowledge_gap,
      "A topic with mastery < gap_max_mastery connected to ≥ gap_min_neighbours topics of mastery ≥ gap_neighbour_mastery."),
     (rules_knowledge.EMERGING_INTEREST, InsightType.KNOWLEDGE, rules_knowledge.emerging_interest,
