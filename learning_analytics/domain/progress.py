@@ -89,10 +89,7 @@ def points(buckets: Sequence[Bucket], granularity: Granularity, tz: ZoneInfo) ->
     out = []
     for b in buckets:
         start = datetime.combine(b.day, time(b.hour if granularity is Granularity.HOUR else 0), tzinfo=tz)
-        label = bucket_label(b.day, granularity)
-        if granularity is Granularity.HOUR:
-            label = f"{label} {b.hour:02d}:00"
-        out.append(ProgressPoint(period_start=start, label=label, bucket=b))
+        out.append(ProgressPoint(period_start=start, label=bucket_label(start, granularity), bucket=b))
     return out
 
 
