@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from ..config import Settings
 from ..storage import db as storage_db
@@ -17,6 +18,8 @@ from .key_cache import KeyCache
 class Services:
     settings: Settings
     db: Database
+    # "Now" for every request context (tests set a fixed one).
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
     key_cache: KeyCache = field(init=False)
 
     def __post_init__(self) -> None:

@@ -22,6 +22,7 @@ from ..domain.insights import Importance, InsightType
 from ..domain.periods import Granularity, Period
 from ..domain.progress import Metric
 from ..domain.trends import ForecastMethod
+from ..domain.trends.analysis import DEFAULT_FORECAST_DAYS, DEFAULT_WINDOW
 from ..resolvers import ingest, sessions
 from ..resolvers import insights as insight_resolvers
 from ..resolvers import overview as overview_resolver
@@ -29,6 +30,7 @@ from ..resolvers import progress as progress_resolver
 from ..resolvers import streaks as streak_resolver
 from ..resolvers import topics as topic_resolvers
 from ..resolvers import trends as trend_resolver
+from .arguments import given
 from .context import Info
 from .errors import NotFoundError, ValidationError, bad_argument
 from .failures import MaskUnexpectedErrors, Schema
@@ -91,15 +93,17 @@ class Query:
         return Progress.from_domain(answer)
 
     @strawberry.field(
-        description="The daily series of a metric with its rolling average, OLS trend and forecast."
+        description="The daily series of a metric with its rolling average, OLS trend and forecast; "
+        "an omitted `window` or `forecastDays` is the configured one (LA_TRENDS__SHORT_TERM_WINDOW, "
+        "LA_TRENDS__FORECAST_DAYS; 7 unless set)."
     )
     async def trend(
         self,
         info: Info,
         metric: Metric | None = Metric.QUALITY,
         period: Period | None = Period.LAST_30_DAYS,
-        window: int | None = 7,
-        forecast_days: int | None = 7,
+        window: int | None = DEFAULT_WINDOW,
+        forecast_days: int | None = DEFAULT_FORECAST_DAYS,
         method: ForecastMethod | None = ForecastMethod.LINEAR,
     ) -> Trend:
         try:
@@ -107,8 +111,8 @@ class Query:
                 info.context,
                 metric=metric or Metric.QUALITY,
                 period=period or Period.LAST_30_DAYS,
-                window=7 if window is None else window,
-                forecast_days=7 if forecast_days is None else forecast_days,
+                window=window if given(info, "window") else None,
+                forecast_days=forecast_days if given(info, "forecastDays") else None,
                 method=method or ForecastMethod.LINEAR,
             )
         except InvalidInput as e:
