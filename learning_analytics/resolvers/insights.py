@@ -31,7 +31,8 @@ PAIRS_CONSIDERED = 200
 
 
 def thresholds(ctx: Context) -> InsightThresholds:
-    return InsightThresholds.from_settings(ctx.settings.insights)
+    """The rules' thresholds: the `insights` settings, with the shared `anomalies` section inside."""
+    return ctx.settings.insights
 
 
 async def build_inputs(ctx: Context) -> InsightInputs:
@@ -102,9 +103,7 @@ async def regenerate(ctx: Context) -> int:
     through = await rollups.data_through(ctx.db, user_id=ctx.user.id)
     inputs = await build_inputs(ctx)
     # The rule catalog is pure CPU work over a year of buckets: it runs off the event loop.
-    found = await asyncio.to_thread(
-        generate_insights, inputs, thresholds(ctx), limit=ctx.settings.insights.max_insights
-    )
+    found = await asyncio.to_thread(generate_insights, inputs, thresholds(ctx))
     return await store.save(ctx.db, user_id=ctx.user.id, insights=found, now=ctx.now, data_through=through)
 
 

@@ -31,20 +31,28 @@ def _check_range(name: str, value: int, low: int, high: int) -> None:
 
 
 async def trend(
-    ctx: Context, *, metric: Metric, period: Period, window: int, forecast_days: int, method: ForecastMethod
+    ctx: Context,
+    *,
+    metric: Metric,
+    period: Period,
+    window: int | None,
+    forecast_days: int | None,
+    method: ForecastMethod,
 ) -> TrendAnswer:
     """Daily values of the metric over the period (0 on inactive days for counts, missing for
     averages), with the rolling average, OLS trend, forecast, seasonality and anomalies.
-
-    The series holds at most `limits.max_trend_days` days (ALL_TIME covers the latest ones); the
-    statistics run in a worker thread, so a long series never holds the event loop."""
+    `window` and `forecast_days` default to the settings' `trends.short_term_window` and
+    `trends.forecast_days`. The series holds at most `limits.max_trend_days` days (ALL_TIME covers
+    the latest ones); the statistics run in a worker thread, so a long series never holds the loop."""
+    settings = ctx.settings.trends
     limits = ctx.settings.limits
+    window = settings.short_term_window if window is None else window
+    forecast_days = settings.forecast_days if forecast_days is None else forecast_days
     _check_range("window", window, 1, limits.max_trend_window)
     _check_range("forecastDays", forecast_days, 0, limits.max_forecast_days)
-    settings = ctx.settings.trends
     r = latest_days(await period_range(ctx, period), limits.max_trend_days)
     # One read covers the period and the days before it that anomaly detection compares against.
-    lookback = min(settings.anomaly_lookback_days, (r.start - date.min).days)
+    lookback = min(ctx.settings.anomalies.lookback_days, (r.start - date.min).days)
     days = await daily_series(ctx, DateRange(r.start - timedelta(days=lookback), r.end))
     history = [metric_value(b, metric) for b in days[:lookback]]
     values = [metric_value(b, metric) for b in days[lookback:]]
@@ -53,9 +61,7 @@ async def trend(
         forecast_days=forecast_days,
         method=method,
         band_percent=settings.direction_band_percent,
-        anomaly_z=settings.anomaly_z,
-        anomaly_lookback=settings.anomaly_lookback_days,
-        min_data_points=ctx.settings.insights.min_data_points,
+        anomaly=ctx.settings.anomalies,
         forecasting=settings.enable_forecasting,
     )
     analysis = await asyncio.to_thread(analyze, values, first_day=r.start, history=history, options=options)

@@ -8,6 +8,7 @@ cycles, unknown fragments, types and fields are skipped here: graphql-core's own
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -67,6 +68,18 @@ LIMITS: dict[str, tuple[str, str]] = {
     "fields": ("selects {} fields", "max_fields"),
     "cost": ("has an estimated cost of {}", "max_query_cost"),
 }
+
+
+def _bounds(limits: LimitSettings) -> dict[str, int]:
+    """Each measure's limit, read from the settings."""
+    return {
+        "fragments": limits.max_fragments,
+        "fragment_spreads": limits.max_fragment_spreads,
+        "depth": limits.max_query_depth,
+        "aliases": limits.max_aliases,
+        "fields": limits.max_fields,
+        "cost": limits.max_query_cost,
+    }
 
 
 def limit_error(
@@ -272,11 +285,12 @@ def structure_errors(document: DocumentNode, limits: LimitSettings) -> list[Grap
 
 def _over(found: Measures, limits: LimitSettings, which: tuple[str, ...]) -> list[GraphQLError]:
     errors = []
+    bounds = _bounds(limits)
+    values = dataclasses.asdict(found)
     for key in which:
         phrase, setting = LIMITS[key]
-        value, limit = getattr(found, key), getattr(limits, setting)
-        if value > limit:
-            errors.append(limit_error(key, value, limit, phrase, setting))
+        if values[key] > bounds[key]:
+            errors.append(limit_error(key, values[key], bounds[key], phrase, setting))
     return errors
 
 

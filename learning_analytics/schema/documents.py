@@ -27,6 +27,7 @@ from .cost import CostModel
 from .document_limits import CODE, document_limits_rule, limit_error, limit_errors
 
 _SUGGESTION = re.compile(r"\s*Did you mean [^?]*\?")
+# The parser's refusals: (its message, the measure, what the query does, the setting)
 _PARSER_LIMITS = (
     (re.compile(r"more than \d+ tokens"), "tokens", "holds {} tokens", "max_tokens"),
     (re.compile(r"more than \d+ comments"), "comments", "holds {} comments", "max_tokens"),
@@ -75,7 +76,7 @@ def _parser_refusal(error: GraphQLSyntaxError, limits: LimitSettings) -> GraphQL
     """A parser limit hit, as a coded error naming the limit; any other syntax error unchanged."""
     for pattern, measure, phrase, setting in _PARSER_LIMITS:
         if pattern.search(error.message):
-            limit = getattr(limits, setting)
+            limit = limits.max_query_chars if measure == "chars" else limits.max_tokens
             return limit_error(measure, limit + 1, limit, phrase, setting, lower_bound=True)
     return error
 

@@ -8,12 +8,12 @@ import orjson
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.websockets import WebSocket
-from strawberry.asgi import GraphQL
 
 from ..resolvers.context import Context, build_context
+from .http import GraphQLOverHTTP
 
 
-class GraphQLApp(GraphQL[Context, None]):
+class GraphQLApp(GraphQLOverHTTP):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
         return build_context(request.app.state.services, request.state.user)
 
