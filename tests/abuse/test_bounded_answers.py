@@ -28,10 +28,12 @@ def today() -> date:
 
 
 async def with_ancient_history(client: httpx.AsyncClient, database_url: str) -> None:
-    """A session an hour ago through the API, folded; and a day in year 1 written straight into the
+    """A session earlier today through the API, folded; and a day in year 1 written straight into the
     day rollups (ingestion may refuse such timestamps; the reads must stay bounded regardless)."""
-    started = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=1)
-    body = events([session("recent", started, 30)], [exchange("recent-1", "recent", started, 0.8)])
+    now = datetime.now(UTC).replace(microsecond=0)
+    midnight = now.replace(hour=0, minute=0, second=0)
+    started = midnight + (now - midnight) / 2  # today, in the past, whatever the hour
+    body = events([session("recent", started, None)], [exchange("recent-1", "recent", started, 0.8)])
     response = await client.post("/api/analytics/events", json=body)
     assert response.status_code == 200, response.text
     database = storage_db.connect(database_url)
