@@ -66,7 +66,10 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 app.state.scheduler = scheduler
                 yield
 
-    graphql = GraphQLApp(build_schema(introspection=settings.introspection), graphiql=settings.graphiql)
+    graphql = GraphQLApp(
+        build_schema(introspection=settings.introspection, limits=settings.limits),
+        graphiql=settings.graphiql,
+    )
     return Starlette(
         routes=[
             Route("/healthz", healthz),

@@ -125,12 +125,43 @@ class LimitSettings(BaseModel):
     typed / `BAD_USER_INPUT` error (GraphQL) that names the limit; the README lists each one."""
 
     # --- GraphQL documents: measured before execution ---
+    # Depth: fields nested below the root, as graphql-depth-limit counts (`{ viewer { id } }` is 1).
     max_query_depth: int = 12
+    # Aliases, fields and cost count every fragment as many times as it is spread.
     max_aliases: int = 30
+    max_fields: int = 500
+    max_fragments: int = 50
+    max_fragment_spreads: int = 100
+    # Estimated work of one operation: 1 per field, list fields times their length (see cost.py).
+    max_query_cost: int = 10_000
+    # The assumed length of a list without a size argument (a session's exchanges, …) in the cost.
+    cost_list_size: int = 10
+    # Lexical tokens (and, separately, comments) and characters of a document's text.
     max_tokens: int = 5000
+    max_query_chars: int = 100_000
+    # Parsed and validated documents are cached by text: at most this many, holding at most this
+    # many characters of text in all (a parsed tree takes about 50 bytes per character), and none
+    # longer than the last one.
+    document_cache_entries: int = 256
+    document_cache_chars: int = 1_000_000
+    max_cached_document_chars: int = 20_000
 
     # --- answers: buckets, pages and windows ---
     max_page_size: int = 100
+    # Buckets one progress answer may hold, per granularity. An explicit granularity beyond its cap
+    # is refused; an implicit one becomes coarser, and beyond the month cap covers the latest months.
+    max_hour_buckets: int = 168
+    max_day_buckets: int = 400
+    max_week_buckets: int = 520
+    max_month_buckets: int = 600
+    # Days of a trend's daily series: ALL_TIME covers at most the latest this many days.
+    max_trend_days: int = 730
+    max_trend_window: int = 90
+    max_forecast_days: int = 90
+    max_topics_limit: int = 100
+    # Topics an answer ranks (the most practised of the period); the rest are only counted.
+    max_topics_considered: int = 1000
+    max_insights_limit: int = 100
 
     # --- ingestion: numbers, text and topics ---
     max_total_exchanges: int = 100_000

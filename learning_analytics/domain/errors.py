@@ -20,9 +20,12 @@ class InvalidInput(DomainError):
 
     code = "invalid"
 
-    def __init__(self, message: str, *, field: str | None = None, code: str | None = None) -> None:
+    def __init__(
+        self, message: str, *, field: str | None = None, code: str | None = None, limit: int | None = None
+    ) -> None:
         super().__init__(message, code=code)
         self.field = field
+        self.limit = limit  # the bound that was exceeded, when a limit is what the value broke
 
 
 class NotFound(DomainError):

@@ -9,9 +9,10 @@ from enum import StrEnum
 
 from .errors import InvalidInput
 
+# Implicit granularity: DAY up to 31 days, WEEK up to 180, MONTH beyond (a presentation choice;
+# the bucket limits are `BucketLimits`).
 DAY_MAX_DAYS = 31
 WEEK_MAX_DAYS = 180
-HOUR_MAX_DAYS = 7
 _ONE_DAY = timedelta(days=1)
 _MONTH_ABBREVIATIONS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
@@ -118,29 +119,141 @@ def resolve_period(period: Period, *, today: date, first_day: date | None) -> Da
     return DateRange(start=today - timedelta(days=n - 1), end=today)
 
 
-def previous_range(current: DateRange) -> DateRange:
-    """The range of the same length just before: [start − days, start − 1]."""
+def previous_range(current: DateRange) -> DateRange | None:
+    """The range of the same length just before: [start − days, start − 1]; None when it would
+    begin before the calendar does (a history reaching back to year 1)."""
+    if current.start - date.min < timedelta(days=current.days):
+        return None
     end = current.start - _ONE_DAY
     return DateRange(start=end - timedelta(days=current.days - 1), end=end)
 
 
-def choose_granularity(r: DateRange, requested: Granularity | None) -> Granularity:
-    """The bucket size for a range: the requested one, else DAY up to 31 days, WEEK up to 180, MONTH beyond.
+@dataclass(frozen=True, slots=True)
+class BucketLimits:
+    """The most buckets one answer may hold, per granularity."""
 
-    HOUR is refused (InvalidInput on `granularity`) for ranges longer than 7 days.
+    hour: int = 168
+    day: int = 400
+    week: int = 520
+    month: int = 600
+
+    def of(self, granularity: Granularity) -> int:
+        return {
+            Granularity.HOUR: self.hour,
+            Granularity.DAY: self.day,
+            Granularity.WEEK: self.week,
+            Granularity.MONTH: self.month,
+        }[granularity]
+
+
+def bucket_count(r: DateRange, granularity: Granularity) -> int:
+    """How many calendar buckets overlap the range, counted without building them:
+    HOUR 24 × days, DAY days, WEEK whole ISO weeks touched, MONTH calendar months touched."""
+    if granularity is Granularity.HOUR:
+        return 24 * r.days
+    if granularity is Granularity.DAY:
+        return r.days
+    if granularity is Granularity.WEEK:
+        return (week_start(r.end) - week_start(r.start)).days // 7 + 1
+    return (r.end.year - r.start.year) * 12 + r.end.month - r.start.month + 1
+
+
+_COARSER = {
+    Granularity.HOUR: Granularity.DAY,
+    Granularity.DAY: Granularity.WEEK,
+    Granularity.WEEK: Granularity.MONTH,
+}
+
+
+def choose_granularity(
+    r: DateRange, requested: Granularity | None, *, limits: BucketLimits = BucketLimits()
+) -> Granularity:
+    """The bucket size for a range: the requested one, else DAY up to 31 days, WEEK up to 180, MONTH
+    beyond — made coarser while it would exceed its bucket limit (MONTH is the coarsest: the caller
+    then keeps the latest months, see `latest_buckets`).
+
+    A requested granularity with more buckets than its limit is refused (InvalidInput on `granularity`).
     """
-    if requested is None:
-        if r.days <= DAY_MAX_DAYS:
-            return Granularity.DAY
-        if r.days <= WEEK_MAX_DAYS:
-            return Granularity.WEEK
-        return Granularity.MONTH
-    if requested is Granularity.HOUR and r.days > HOUR_MAX_DAYS:
-        raise InvalidInput(
-            f"hourly buckets are available for at most {HOUR_MAX_DAYS} days, got {r.days}",
-            field="granularity",
+    if requested is not None:
+        count, cap = bucket_count(r, requested), limits.of(requested)
+        if count > cap:
+            raise InvalidInput(
+                f"{requested.name} buckets over {r.days} days would be {count}, more than the {cap} "
+                f"an answer may hold: choose a coarser granularity or a shorter period",
+                field="granularity",
+                code="too_many_buckets",
+                limit=cap,
+            )
+        return requested
+    if r.days <= DAY_MAX_DAYS:
+        chosen = Granularity.DAY
+    elif r.days <= WEEK_MAX_DAYS:
+        chosen = Granularity.WEEK
+    else:
+        chosen = Granularity.MONTH
+    while chosen in _COARSER and bucket_count(r, chosen) > limits.of(chosen):
+        chosen = _COARSER[chosen]
+    return chosen
+
+
+def _most_touched(days: int, granularity: Granularity) -> int:
+    return {
+        Granularity.HOUR: 24 * days,
+        Granularity.DAY: days,
+        Granularity.WEEK: 1 + (days + 5) // 7,
+        Granularity.MONTH: 1 + (days + 26) // 28,
+    }[granularity]
+
+
+def most_buckets(days: int | None, granularity: Granularity | None, limits: BucketLimits) -> int:
+    """The most buckets a progress answer over `days` consecutive local days (None: all time, of
+    any length) can hold, for a requested granularity or the implicit choice (`choose_granularity`).
+
+    N days touch at most: HOUR 24·N, DAY N, WEEK 1 + ⌈(N − 1)/7⌉, MONTH 1 + ⌈(N − 1)/28⌉ buckets,
+    and an answer never holds more than its granularity's limit."""
+    if granularity is not None:
+        cap = limits.of(granularity)
+        return cap if days is None else min(_most_touched(days, granularity), cap)
+    if days is None:
+        # An implicit DAY spans at most 31 days and an implicit WEEK 180; MONTH up to its limit.
+        return max(
+            min(DAY_MAX_DAYS, limits.day),
+            min(_most_touched(WEEK_MAX_DAYS, Granularity.WEEK), limits.week),
+            limits.month,
         )
-    return requested
+    if days <= DAY_MAX_DAYS:
+        chosen = Granularity.DAY
+    elif days <= WEEK_MAX_DAYS:
+        chosen = Granularity.WEEK
+    else:
+        chosen = Granularity.MONTH
+    most = min(_most_touched(days, chosen), limits.of(chosen))
+    while chosen in _COARSER and _most_touched(days, chosen) > limits.of(chosen):
+        chosen = _COARSER[chosen]
+        most = max(most, min(_most_touched(days, chosen), limits.of(chosen)))
+    return most
+
+
+def latest_buckets(r: DateRange, granularity: Granularity, limit: int) -> DateRange:
+    """The range cut to its latest `limit` buckets: it then starts on the first day of the earliest
+    bucket kept (or at its own start, when it already fits)."""
+    if bucket_count(r, granularity) <= limit:
+        return r
+    if granularity is Granularity.HOUR:
+        start = r.end - timedelta(days=max(1, limit // 24) - 1)
+    elif granularity is Granularity.DAY:
+        start = r.end - timedelta(days=limit - 1)
+    elif granularity is Granularity.WEEK:
+        start = week_start(r.end) - timedelta(days=7 * (limit - 1))
+    else:
+        months = r.end.year * 12 + r.end.month - 1 - (limit - 1)
+        start = date(months // 12, months % 12 + 1, 1)
+    return DateRange(start=start, end=r.end)
+
+
+def latest_days(r: DateRange, limit: int) -> DateRange:
+    """The range cut to its latest `limit` days (unchanged when it is not longer)."""
+    return latest_buckets(r, Granularity.DAY, limit)
 
 
 def week_start(d: date) -> date:

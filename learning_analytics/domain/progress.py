@@ -99,14 +99,14 @@ def statistics(
     """Statistics of one metric over consecutive buckets (empty buckets count 0 for counts, skip otherwise)."""
     values = [metric_value(b, metric) for b in buckets]
     present = [v for v in values if v is not None]
-    total_bucket = merge_buckets(buckets, granularity=Granularity.DAY, day=date.min)
     if metric.is_count:
         summed = float(sum(present))
         total: float | None = summed
         avg = summed / len(values) if values else None
     else:
         total = None
-        avg = metric_value(total_bucket, metric)  # the period's own ratio, weighted by what it counts
+        # the period's own ratio, weighted by what it counts
+        avg = metric_value(merge_buckets(buckets, granularity=Granularity.DAY, day=date.min), metric)
     fit = linear_trend(values, band_percent=band_percent)
     return MetricStatistics(
         metric=metric,

@@ -60,13 +60,6 @@ class Moments:
         return math.sqrt(max(0.0, self.sumsq / self.n - mean * mean))
 
 
-def merge_moments(items: Iterable[Moments]) -> Moments:
-    out = Moments()
-    for m in items:
-        out = out.merge(m)
-    return out
-
-
 @dataclass(frozen=True, slots=True)
 class Bucket:
     """One rollup row as the domain sees it: what happened in one local hour, day, week or month.
@@ -146,12 +139,51 @@ class Bucket:
         return self.corrections / self.exchanges if self.exchanges else None
 
 
+def merge_moments(moments: Iterable[Moments]) -> Moments:
+    """Moments merged in one pass: counts and sums added in order, min of minimums, max of maximums."""
+    n, total, sumsq = 0, 0.0, 0.0
+    low: float | None = None
+    high: float | None = None
+    for m in moments:
+        n += m.n
+        total += m.total
+        sumsq += m.sumsq
+        low = _opt_min(low, m.min)
+        high = _opt_max(high, m.max)
+    return Moments(n=n, total=total, sumsq=sumsq, min=low, max=high)
+
+
 def merge_buckets(buckets: Iterable[Bucket], *, granularity: Granularity, day: date) -> Bucket:
-    """All `buckets` merged into one labelled (`granularity`, `day`); an empty input gives an empty bucket."""
-    out = Bucket(granularity=granularity, day=day)
-    for b in buckets:
-        out = out.merge(b, granularity=granularity, day=day)
-    return out
+    """All `buckets` merged into one labelled (`granularity`, `day`); an empty input gives an empty bucket.
+
+    The same sums as folding `Bucket.merge` over them, added in the same order, built once."""
+    items = list(buckets)
+    last: datetime | None = None
+    for b in items:
+        if b.last_event_at is not None and (last is None or b.last_event_at > last):
+            last = b.last_event_at
+    minutes = 0.0
+    for b in items:
+        minutes += b.minutes
+    return Bucket(
+        granularity=granularity,
+        day=day,
+        sessions=sum(b.sessions for b in items),
+        exchanges=sum(b.exchanges for b in items),
+        minutes=minutes,
+        quality=merge_moments(b.quality for b in items),
+        dimensions={
+            d: merge_moments(b.dimensions.get(d, Moments()) for b in items) for d in QUALITY_DIMENSIONS
+        },
+        feedback=sum(b.feedback for b in items),
+        thumbs_up=sum(b.thumbs_up for b in items),
+        thumbs_down=sum(b.thumbs_down for b in items),
+        copies=sum(b.copies for b in items),
+        corrections=sum(b.corrections for b in items),
+        clarifications=sum(b.clarifications for b in items),
+        rating=merge_moments(b.rating for b in items),
+        last_event_at=last,
+    )
 
 
 @dataclass(frozen=True, slots=True)

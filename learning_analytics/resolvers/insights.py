@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 
 from ..domain.errors import InvalidInput, NotFound
@@ -25,8 +26,7 @@ from .progress import daily_series
 from .streaks import streak as load_streak
 from .topics import mastery_by_topic
 
-MAX_LIMIT = 100
-STORED_PER_RUN = 100
+# The topic pairs the knowledge rules weigh: the most frequent ones (the rules need a handful).
 PAIRS_CONSIDERED = 200
 
 
@@ -51,11 +51,17 @@ async def build_inputs(ctx: Context) -> InsightInputs:
     if first is None:
         return InsightInputs(user_id=uid, today=today, now=ctx.now, daily=daily, hourly=hourly)
     lifetime = await rollups.day_totals(ctx.db, user_id=uid, start=first, end=today)
-    topic_totals = await rollups.topic_totals(ctx.db, user_id=uid, start=first, end=today)
+    topic_totals = await rollups.topic_totals(
+        ctx.db, user_id=uid, start=first, end=today, limit=ctx.settings.limits.max_topics_considered
+    )
     recent = {
         t.topic: t.exchanges
         for t in await rollups.topic_totals(
-            ctx.db, user_id=uid, start=today - timedelta(days=th.recent_days - 1), end=today
+            ctx.db,
+            user_id=uid,
+            start=today - timedelta(days=th.recent_days - 1),
+            end=today,
+            topics=[t.topic for t in topic_totals],
         )
     }
     masteries = await mastery_by_topic(ctx, [t.topic for t in topic_totals])
@@ -95,7 +101,9 @@ async def build_inputs(ctx: Context) -> InsightInputs:
 async def regenerate(ctx: Context) -> int:
     """Run the rule catalog on the current rollups and store the result; returns how many ids were new."""
     through = await rollups.data_through(ctx.db, user_id=ctx.user.id)
-    found = generate_insights(await build_inputs(ctx), thresholds(ctx))
+    inputs = await build_inputs(ctx)
+    # The rule catalog is pure CPU work over a year of buckets: it runs off the event loop.
+    found = await asyncio.to_thread(generate_insights, inputs, thresholds(ctx))
     return await store.save(ctx.db, user_id=ctx.user.id, insights=found, now=ctx.now, data_through=through)
 
 
@@ -120,8 +128,9 @@ async def list_insights(
     include_dismissed: bool = False,
 ) -> store.InsightPage:
     """Current insights, best first; generated on demand when the stored ones are older than the rollups."""
-    if not 0 <= limit <= MAX_LIMIT:
-        raise InvalidInput(f"limit must be between 0 and {MAX_LIMIT}", field="limit", code="out_of_range")
+    most = ctx.settings.limits.max_insights_limit
+    if not 0 <= limit <= most:
+        raise InvalidInput(f"limit must be between 0 and {most}", field="limit", code="out_of_range")
     await refresh_if_stale(ctx)
     return await store.page(
         ctx.db,

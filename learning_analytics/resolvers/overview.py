@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from ..domain.periods import MetricChange, Period, period_change, previous_range
+from ..domain.periods import Granularity, MetricChange, Period, period_change, previous_range
 from ..domain.rollups import Bucket
 from ..domain.streaks import Streak
 from ..storage import rollups
@@ -42,13 +42,13 @@ def _change(current: float | None, previous: float | None) -> MetricChange:
 
 
 async def summary_of(ctx: Context, current: Bucket, streak_days: int, *, start: date, end: date) -> Summary:
-    unique = await rollups.topic_totals(ctx.db, user_id=ctx.user.id, start=start, end=end)
+    unique = await rollups.topic_count(ctx.db, user_id=ctx.user.id, start=start, end=end)
     return Summary(
         total_sessions=current.sessions,
         total_exchanges=current.exchanges,
         avg_quality=current.avg_quality,
         streak_days=streak_days,
-        unique_topics=len(unique),
+        unique_topics=unique,
         total_minutes=current.minutes,
     )
 
@@ -61,7 +61,11 @@ async def overview(ctx: Context, *, period: Period) -> OverviewAnswer:
     before = previous_range(r)
     uid = ctx.user.id
     current = await rollups.day_totals(ctx.db, user_id=uid, start=r.start, end=r.end)
-    previous = await rollups.day_totals(ctx.db, user_id=uid, start=before.start, end=before.end)
+    previous = (
+        Bucket(granularity=Granularity.DAY, day=r.start)
+        if before is None
+        else await rollups.day_totals(ctx.db, user_id=uid, start=before.start, end=before.end)
+    )
     streak = await load_streak(ctx)
     return OverviewAnswer(
         period=period,

@@ -8,7 +8,15 @@ from datetime import date, timedelta
 
 from ..domain import progress as domain
 from ..domain.charts import ChartData
-from ..domain.periods import DateRange, Granularity, Period, bucket_starts, choose_granularity
+from ..domain.periods import (
+    BucketLimits,
+    DateRange,
+    Granularity,
+    Period,
+    bucket_starts,
+    choose_granularity,
+    latest_buckets,
+)
 from ..domain.rollups import Bucket, merge_buckets
 from ..storage import rollups
 from .calendar import answer_meta, period_range, user_tz
@@ -31,6 +39,16 @@ def _period_end(start: date, granularity: Granularity) -> date:
         return start + timedelta(days=6)
     nxt = date(start.year + (start.month == 12), start.month % 12 + 1, 1)
     return nxt - timedelta(days=1)
+
+
+def bucket_limits(ctx: Context) -> BucketLimits:
+    limits = ctx.settings.limits
+    return BucketLimits(
+        hour=limits.max_hour_buckets,
+        day=limits.max_day_buckets,
+        week=limits.max_week_buckets,
+        month=limits.max_month_buckets,
+    )
 
 
 async def daily_series(ctx: Context, r: DateRange) -> list[Bucket]:
@@ -87,9 +105,15 @@ async def series(ctx: Context, r: DateRange, granularity: Granularity) -> list[B
 async def progress(
     ctx: Context, *, period: Period, metrics: Sequence[domain.Metric], granularity: Granularity | None
 ) -> ProgressAnswer:
-    """Points per bucket for the period, statistics per requested metric and a Chart.js chart."""
+    """Points per bucket for the period, statistics per requested metric and a Chart.js chart.
+
+    At most `limits.max_<granularity>_buckets` points: a requested granularity beyond it is refused
+    (InvalidInput on `granularity`); an implicit one is made coarser, and past the month limit the
+    answer covers the latest months."""
+    limits = bucket_limits(ctx)
     r = await period_range(ctx, period)
-    chosen = choose_granularity(r, granularity)
+    chosen = choose_granularity(r, granularity, limits=limits)
+    r = latest_buckets(r, chosen, limits.of(chosen))
     buckets = await series(ctx, r, chosen)
     points = domain.points(buckets, chosen, user_tz(ctx))
     metrics = list(dict.fromkeys(metrics)) or [domain.Metric.SESSIONS, domain.Metric.QUALITY]

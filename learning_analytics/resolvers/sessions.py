@@ -15,8 +15,6 @@ from ..storage import sessions
 from ..storage.sessions import SessionCursor
 from .context import Context
 
-MAX_PAGE = 100
-
 
 @dataclass(frozen=True, slots=True)
 class SessionList:
@@ -43,9 +41,11 @@ def decode_cursor(cursor: str) -> SessionCursor:
 async def list_sessions(
     ctx: Context, *, first: int, after: str | None, start: datetime | None, end: datetime | None
 ) -> SessionList:
-    """A page of the user's sessions (newest first) between `start` and `end`, and the total count."""
-    if not 0 <= first <= MAX_PAGE:
-        raise InvalidInput(f"first must be between 0 and {MAX_PAGE}", field="first", code="out_of_range")
+    """A page of at most `limits.max_page_size` of the user's sessions (newest first) between `start`
+    and `end`, and the total count."""
+    most = ctx.settings.limits.max_page_size
+    if not 0 <= first <= most:
+        raise InvalidInput(f"first must be between 0 and {most}", field="first", code="out_of_range")
     cursor = decode_cursor(after) if after else None
     page = await sessions.page(ctx.db, user_id=ctx.user.id, first=first, after=cursor, start=start, end=end)
     total = await sessions.count(ctx.db, user_id=ctx.user.id, start=start, end=end)

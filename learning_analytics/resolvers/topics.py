@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from ..domain import charts
 from ..domain import topics as domain
+from ..domain.errors import InvalidInput
 from ..domain.mastery import TopicMastery, compute_mastery
 from ..domain.periods import Period
 from ..storage import rollups
@@ -33,9 +34,6 @@ class TopicsAnswer:
     trending: list[domain.TrendingTopic]
     connections: list[domain.TopicConnection]
     meta: AnswerMeta
-
-
-MAX_LIMIT = 100
 
 
 async def mastery_by_topic(ctx: Context, names: Sequence[str]) -> list[TopicMastery | None]:
@@ -68,34 +66,53 @@ async def mastery_by_topic(ctx: Context, names: Sequence[str]) -> list[TopicMast
 
 async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
     """Topics of the period by exchanges; trending = growth of the second half over the first;
-    connections = pairs sharing sessions, strength = Jaccard index of their session sets."""
-    limit = max(0, min(limit, MAX_LIMIT))
+    connections = pairs sharing sessions, strength = Jaccard index of their session sets.
+
+    `limit` is at most `limits.max_topics_limit`; the answer ranks the period's
+    `limits.max_topics_considered` most practised topics (the others are only counted)."""
+    limits = ctx.settings.limits
+    if not 0 <= limit <= limits.max_topics_limit:
+        raise InvalidInput(
+            f"limit must be between 0 and {limits.max_topics_limit}", field="limit", code="out_of_range"
+        )
+    considered = limits.max_topics_considered
     r = await period_range(ctx, period)
     uid = ctx.user.id
-    totals = await rollups.topic_totals(ctx.db, user_id=uid, start=r.start, end=r.end)
-    ranked = sorted(totals, key=lambda t: (-t.exchanges, -t.sessions, t.topic))
-    shown = ranked[: ctx.settings.dashboard.max_topics_displayed]
+    totals = await rollups.topic_totals(ctx.db, user_id=uid, start=r.start, end=r.end, limit=considered)
+    total_topics = len(totals)
+    if total_topics >= considered:
+        total_topics = await rollups.topic_count(ctx.db, user_id=uid, start=r.start, end=r.end)
+    shown = totals[: ctx.settings.dashboard.max_topics_displayed]
     trending: list[domain.TrendingTopic] = []
     split = domain.halves(r)
     if split is not None:
         first, second = split
-        before = await rollups.topic_totals(ctx.db, user_id=uid, start=first.start, end=first.end)
-        after = await rollups.topic_totals(ctx.db, user_id=uid, start=second.start, end=second.end)
+        after = await rollups.topic_totals(
+            ctx.db, user_id=uid, start=second.start, end=second.end, limit=considered
+        )
         growing = [t.topic for t in after]
+        before = await rollups.topic_totals(
+            ctx.db, user_id=uid, start=first.start, end=first.end, topics=growing
+        )
         seen = await topic_store.first_seen(ctx.db, user_id=uid, names=growing)
         trending = domain.trending(
             {t.topic: t.exchanges for t in before}, {t.topic: t.exchanges for t in after}, seen, limit=limit
         )
     pairs = await rollups.topic_pairs(ctx.db, user_id=uid, start=r.start, end=r.end, limit=limit)
+    sessions = {t.topic: t.sessions for t in totals}
+    unranked = sorted({name for a, b, _ in pairs for name in (a, b)} - sessions.keys())
+    if unranked:
+        extra = await rollups.topic_totals(ctx.db, user_id=uid, start=r.start, end=r.end, topics=unranked)
+        sessions.update({t.topic: t.sessions for t in extra})
     return TopicsAnswer(
         period=period,
-        total_topics=len(totals),
+        total_topics=total_topics,
         distribution=charts.distribution([t.topic for t in shown], [t.exchanges for t in shown]),
         top_topics=[
             TopicStat(name=t.topic, sessions=t.sessions, exchanges=t.exchanges, avg_quality=t.quality.mean)
-            for t in ranked[:limit]
+            for t in totals[:limit]
         ],
         trending=trending,
-        connections=domain.connections(pairs, {t.topic: t.sessions for t in totals}, limit=limit),
+        connections=domain.connections(pairs, sessions, limit=limit),
         meta=await answer_meta(ctx, period),
     )

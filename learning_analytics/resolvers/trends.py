@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 
 from ..domain.errors import InvalidInput
-from ..domain.periods import DateRange, Period
+from ..domain.periods import DateRange, Period, latest_days
 from ..domain.progress import Metric, metric_value
 from ..domain.trends import ForecastMethod
 from ..domain.trends.analysis import TrendAnalysis, TrendOptions, analyze
@@ -15,9 +16,6 @@ from .context import Context
 from .meta import AnswerMeta
 from .progress import daily_series
 
-MAX_WINDOW = 90
-MAX_FORECAST_DAYS = 90
-
 
 @dataclass(frozen=True, slots=True)
 class TrendAnswer:
@@ -25,6 +23,11 @@ class TrendAnswer:
     period: Period
     analysis: TrendAnalysis
     meta: AnswerMeta
+
+
+def _check_range(name: str, value: int, low: int, high: int) -> None:
+    if not low <= value <= high:
+        raise InvalidInput(f"{name} must be between {low} and {high}", field=name, code="out_of_range")
 
 
 async def trend(
@@ -39,21 +42,17 @@ async def trend(
     """Daily values of the metric over the period (0 on inactive days for counts, missing for
     averages), with the rolling average, OLS trend, forecast, seasonality and anomalies.
     `window` and `forecast_days` default to the settings' `trends.short_term_window` and
-    `trends.forecast_days`."""
+    `trends.forecast_days`. The series holds at most `limits.max_trend_days` days (ALL_TIME covers
+    the latest ones); the statistics run in a worker thread, so a long series never holds the loop."""
     settings = ctx.settings.trends
+    limits = ctx.settings.limits
     window = settings.short_term_window if window is None else window
     forecast_days = settings.forecast_days if forecast_days is None else forecast_days
-    if not 1 <= window <= MAX_WINDOW:
-        raise InvalidInput(f"window must be between 1 and {MAX_WINDOW}", field="window", code="out_of_range")
-    if not 0 <= forecast_days <= MAX_FORECAST_DAYS:
-        raise InvalidInput(
-            f"forecastDays must be between 0 and {MAX_FORECAST_DAYS}",
-            field="forecastDays",
-            code="out_of_range",
-        )
-    r = await period_range(ctx, period)
+    _check_range("window", window, 1, limits.max_trend_window)
+    _check_range("forecastDays", forecast_days, 0, limits.max_forecast_days)
+    r = latest_days(await period_range(ctx, period), limits.max_trend_days)
     # One read covers the period and the days before it that anomaly detection compares against.
-    lookback = ctx.settings.anomalies.lookback_days
+    lookback = min(ctx.settings.anomalies.lookback_days, (r.start - date.min).days)
     days = await daily_series(ctx, DateRange(r.start - timedelta(days=lookback), r.end))
     history = [metric_value(b, metric) for b in days[:lookback]]
     values = [metric_value(b, metric) for b in days[lookback:]]
@@ -65,9 +64,5 @@ async def trend(
         anomaly=ctx.settings.anomalies,
         forecasting=settings.enable_forecasting,
     )
-    return TrendAnswer(
-        metric=metric,
-        period=period,
-        analysis=analyze(values, first_day=r.start, history=history, options=options),
-        meta=await answer_meta(ctx, period),
-    )
+    analysis = await asyncio.to_thread(analyze, values, first_day=r.start, history=history, options=options)
+    return TrendAnswer(metric=metric, period=period, analysis=analysis, meta=await answer_meta(ctx, period))

@@ -36,4 +36,7 @@ class NotFoundError(Error):
 
 def bad_argument(e: InvalidInput) -> GraphQLError:
     """A field whose result is not a union reports bad arguments as an error with a code and a field."""
-    return GraphQLError(e.message, extensions={"code": "BAD_USER_INPUT", "field": e.field, "reason": e.code})
+    extensions: dict[str, object] = {"code": "BAD_USER_INPUT", "field": e.field, "reason": e.code}
+    if e.limit is not None:
+        extensions["limit"] = e.limit
+    return GraphQLError(e.message, extensions=extensions)

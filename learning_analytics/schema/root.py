@@ -6,16 +6,10 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from strawberry.extensions import (
-    DisableIntrospection,
-    MaxAliasesLimiter,
-    MaxTokensLimiter,
-    ParserCache,
-    QueryDepthLimiter,
-    ValidationCache,
-)
+from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
 
+from ..config import LimitSettings
 from ..domain import models
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.insights import Importance, InsightType
@@ -32,6 +26,7 @@ from ..resolvers import topics as topic_resolvers
 from ..resolvers import trends as trend_resolver
 from .arguments import given
 from .context import Info
+from .documents import document_guard
 from .errors import NotFoundError, ValidationError, bad_argument
 from .failures import MaskUnexpectedErrors, Schema
 from .inputs import ExchangeInput, FeedbackInput, SessionInput
@@ -47,7 +42,9 @@ class Query:
     def viewer(self, info: Info) -> User:
         return User.from_domain(info.context.user)
 
-    @strawberry.field(description="The caller's sessions, newest first; `first` at most 100.")
+    @strawberry.field(
+        description="The caller's sessions, newest first; `first` at most 100 (LA_LIMITS__MAX_PAGE_SIZE)."
+    )
     async def sessions(
         self,
         info: Info,
@@ -72,7 +69,9 @@ class Query:
         return Overview.from_domain(answer)
 
     @strawberry.field(
-        description="Buckets over the period; granularity defaults to DAY (≤ 31 days), WEEK (≤ 180) or MONTH."
+        description="Buckets over the period; granularity defaults to DAY (≤ 31 days), WEEK (≤ 180) or MONTH. "
+        "At most 168 hours, 400 days, 520 weeks or 600 months (LA_LIMITS__MAX_*_BUCKETS): a requested "
+        "granularity beyond is refused, an implicit one becomes coarser."
     )
     async def progress(
         self,
@@ -127,17 +126,12 @@ class Query:
     async def topics(
         self, info: Info, period: Period | None = Period.LAST_30_DAYS, limit: int | None = 20
     ) -> TopicAnalytics:
-        if limit is not None and not 0 <= limit <= topic_resolvers.MAX_LIMIT:
-            raise bad_argument(
-                InvalidInput(
-                    f"limit must be between 0 and {topic_resolvers.MAX_LIMIT}",
-                    field="limit",
-                    code="out_of_range",
-                )
+        try:
+            answer = await topic_resolvers.topics(
+                info.context, period=period or Period.LAST_30_DAYS, limit=20 if limit is None else limit
             )
-        answer = await topic_resolvers.topics(
-            info.context, period=period or Period.LAST_30_DAYS, limit=limit or 20
-        )
+        except InvalidInput as e:
+            raise bad_argument(e) from e
         return TopicAnalytics.from_domain(answer)
 
     @strawberry.field(description="Mastery of one topic over all time; null for a topic never seen.")
@@ -218,14 +212,12 @@ async def _ingest(info: Info, batch: models.EventBatch) -> IngestSummary | Valid
     return IngestSummary.from_domain(summary)
 
 
-def build_schema(*, introspection: bool = True) -> Schema:
-    """The schema with parse/validation caches and guards against abusive queries."""
+def build_schema(*, introspection: bool = True, limits: LimitSettings | None = None) -> Schema:
+    """The schema with its document guard (bounded parse, limits, cached validation) and masked errors.
+
+    With introspection off, error messages carry no "Did you mean …" suggestions either."""
     extensions: list[Any] = [
-        lambda: ParserCache(maxsize=256),
-        lambda: ValidationCache(maxsize=256),
-        lambda: QueryDepthLimiter(max_depth=12),
-        lambda: MaxAliasesLimiter(max_alias_count=30),
-        lambda: MaxTokensLimiter(max_token_count=5000),
+        document_guard(limits or LimitSettings(), hide_suggestions=not introspection),
         MaskUnexpectedErrors,
     ]
     if not introspection:

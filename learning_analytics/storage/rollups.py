@@ -28,7 +28,7 @@ from .rollups_read import (
 )
 from .rollups_retention import RetentionResult, apply_retention
 from .rollups_runs import finish_run, start_run
-from .rollups_topics import topic_days, topic_pairs, topic_totals
+from .rollups_topics import topic_count, topic_days, topic_pairs, topic_totals
 from .sql import insert_for
 from .tables import dirty_t, exchanges_t, feedback_t, rollups_t, sessions_t, topic_rollups_t
 from .types import UTCDateTime
@@ -310,6 +310,7 @@ __all__ = [
     "last_activity_at",
     "mark_dirty",
     "rebuild",
+    "topic_count",
     "topic_days",
     "topic_pairs",
     "topic_totals",

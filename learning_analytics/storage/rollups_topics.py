@@ -48,16 +48,37 @@ async def topic_days(
         ]
 
 
-async def topic_totals(db: Database, *, user_id: str, start: date, end: date) -> list[TopicTotal]:
-    """Per topic over the local days [start, end]: exchanges, sessions and quality moments summed,
-    first and last day with activity; most exchanges first, then by name."""
+async def topic_count(db: Database, *, user_id: str, start: date, end: date) -> int:
+    """How many distinct topics have activity in the local days [start, end]."""
     t = topic_rollups_t
-    exchanges = func.sum(t.c.exchanges)
+    stmt = select(func.count(func.distinct(t.c.topic))).where(
+        t.c.user_id == user_id, t.c.day >= start, t.c.day <= end
+    )
+    async with db.read() as conn:
+        return int(await conn.scalar(stmt) or 0)
+
+
+async def topic_totals(
+    db: Database,
+    *,
+    user_id: str,
+    start: date,
+    end: date,
+    limit: int | None = None,
+    topics: Sequence[str] | None = None,
+) -> list[TopicTotal]:
+    """Per topic over the local days [start, end]: exchanges, sessions and quality moments summed,
+    first and last day with activity; most exchanges first, then most sessions, then by name.
+    At most `limit` topics; only those named in `topics` when given."""
+    t = topic_rollups_t
+    if topics is not None and not topics:
+        return []
+    exchanges, sessions = func.sum(t.c.exchanges), func.sum(t.c.sessions)
     stmt = (
         select(
             t.c.topic,
             exchanges.label("exchanges"),
-            func.sum(t.c.sessions).label("sessions"),
+            sessions.label("sessions"),
             func.sum(t.c.quality_n).label("quality_n"),
             func.sum(t.c.quality_sum).label("quality_sum"),
             func.sum(t.c.quality_sumsq).label("quality_sumsq"),
@@ -69,8 +90,12 @@ async def topic_totals(db: Database, *, user_id: str, start: date, end: date) ->
         )
         .where(t.c.user_id == user_id, t.c.day >= start, t.c.day <= end)
         .group_by(t.c.topic)
-        .order_by(exchanges.desc(), t.c.topic)
+        .order_by(exchanges.desc(), sessions.desc(), t.c.topic)
     )
+    if topics is not None:
+        stmt = stmt.where(t.c.topic.in_(list(topics)))
+    if limit is not None:
+        stmt = stmt.limit(limit)
     async with db.read() as conn:
         return [
             TopicTotal(
