@@ -31,11 +31,13 @@ from ..resolvers import progress as progress_resolver
 from ..resolvers import streaks as streak_resolver
 from ..resolvers import topics as topic_resolvers
 from ..resolvers import trends as trend_resolver
+from .batch_limit import BatchSizeLimit
 from .context import Info
 from .errors import NotFoundError, ValidationError, bad_argument
 from .inputs import ExchangeInput, FeedbackInput, SessionInput
 from .insight_types import Insight, InsightList, InsightResult
 from .progress_types import Overview, Progress, Streak, TopicAnalytics, TopicMastery
+from .scalars import DATE_TIME
 from .trend_types import Trend
 from .types import IngestResult, IngestSummary, RecordSessionResult, Session, SessionConnection, User
 
@@ -175,7 +177,7 @@ class Mutation:
         try:
             stored = await ingest.record_session(info.context, input.to_domain())
         except InvalidInput as e:
-            return ValidationError.from_domain(e)
+            return ValidationError.from_ingest(e, single=True)
         return Session.from_domain(stored)
 
     @strawberry.mutation(
@@ -211,7 +213,7 @@ async def _ingest(info: Info, batch: models.EventBatch) -> IngestSummary | Valid
     try:
         summary = await ingest.ingest_batch(info.context, batch)
     except InvalidInput as e:
-        return ValidationError.from_domain(e)
+        return ValidationError.from_ingest(e)
     return IngestSummary.from_domain(summary)
 
 
@@ -229,6 +231,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=12),
         lambda: MaxAliasesLimiter(max_alias_count=30),
         lambda: MaxTokensLimiter(max_token_count=5000),
+        BatchSizeLimit,
         lambda: MaskErrors(should_mask_error=_should_mask),
     ]
     if not introspection:
@@ -237,7 +240,7 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         query=Query,
         mutation=Mutation,
         types=[NotFoundError],
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, scalar_map={datetime: DATE_TIME}),
         extensions=extensions,
     )
 
