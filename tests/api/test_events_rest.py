@@ -84,7 +84,7 @@ def _mutate(path: str, value: Any) -> dict[str, Any]:
 
 
 _DELETE = object()
-_FUTURE = (_now() + timedelta(minutes=10)).isoformat()
+_FUTURE = (_now() + timedelta(days=1)).isoformat()  # computed at import: far enough to stay ahead
 _SOON = (_now() + timedelta(minutes=2)).isoformat()
 
 
