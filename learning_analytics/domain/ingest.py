@@ -48,27 +48,24 @@ def validate_batch(batch: EventBatch, *, now: datetime, limits: IngestLimits) ->
         )
     # One scan of all the batch's strings decides whether any item needs its characters checked.
     clean = _strings_clean(batch)
-    window = _Window(limits=limits, latest=now + limits.future_tolerance)
+    window = _Window(limits, latest=now + limits.future_tolerance)
     sessions: list[SessionInput] = []
-    ids: dict[str, int] = {}
     for i, s in enumerate(batch.sessions):
         if not (clean and window.session_ok(s)):
             # The slow path names the offending field (or normalises the topics when nothing is wrong).
             s = checked_session(s, at=f"sessions[{i}]", now=now, limits=limits)
-        _once(s.id, ids, i, kind="sessions")
         sessions.append(s)
     exchanges: list[ExchangeInput] = []
-    ids = {}
     for i, e in enumerate(batch.exchanges):
         if not (clean and window.exchange_ok(e)):
             e = checked_exchange(e, at=f"exchanges[{i}]", now=now, limits=limits)
-        _once(e.id, ids, i, kind="exchanges")
         exchanges.append(e)
-    ids = {}
     for i, f in enumerate(batch.feedback):
         if not (clean and window.feedback_ok(f)):
             checked_feedback(f, at=f"feedback[{i}]", now=now, limits=limits)
-        _once(f.id, ids, i, kind="feedback")
+    _each_id_once([s.id for s in sessions], kind="sessions")
+    _each_id_once([e.id for e in exchanges], kind="exchanges")
+    _each_id_once([f.id for f in batch.feedback], kind="feedback")
     links = sum(len(s.topics) for s in sessions) + sum(len(e.topics) for e in exchanges)
     if links > limits.max_topic_links:
         raise InvalidInput(
@@ -79,14 +76,18 @@ def validate_batch(batch: EventBatch, *, now: datetime, limits: IngestLimits) ->
     return EventBatch(sessions=tuple(sessions), exchanges=tuple(exchanges), feedback=batch.feedback)
 
 
-def _once(item_id: str, ids: dict[str, int], index: int, *, kind: str) -> None:
-    first = ids.setdefault(item_id, index)
-    if first != index:
-        raise InvalidInput(
-            f"{kind}[{first}] has the same id: an id appears at most once per batch",
-            field=f"{kind}[{index}].id",
-            code="duplicate_in_batch",
-        )
+def _each_id_once(ids: list[str], *, kind: str) -> None:
+    """Refuse the second item of a kind with an id already used in the batch, naming it."""
+    if len(set(ids)) == len(ids):
+        return
+    first: dict[str, int] = {}
+    for index, item_id in enumerate(ids):
+        if (earlier := first.setdefault(item_id, index)) != index:
+            raise InvalidInput(
+                f"{kind}[{earlier}] has the same id: an id appears at most once per batch",
+                field=f"{kind}[{index}].id",
+                code="duplicate_in_batch",
+            )
 
 
 def _strings_clean(batch: EventBatch) -> bool:
@@ -111,28 +112,40 @@ def _strings_clean(batch: EventBatch) -> bool:
     return strings_clean(names) and strings_clean(texts, free_text=True)
 
 
-@dataclass(frozen=True, slots=True)
 class _Window:
     """Fast predicates for the common all-valid case; anything they do not pass is checked in detail.
 
     A NaN or an infinity fails every comparison with 0 and 1, so it falls through to the detailed
     checks like any other out-of-range value; so does an instant that overflows the calendar in UTC.
+    The bounds are copied into slots: these run once per item of every batch.
     """
 
-    limits: IngestLimits
-    latest: datetime
+    __slots__ = (
+        "earliest",
+        "latest",
+        "max_comment",
+        "max_id",
+        "max_text",
+        "max_topic",
+        "max_topics",
+        "max_total",
+    )
 
-    def _id(self, value: str) -> bool:
-        return 0 < len(value) <= self.limits.max_id_length
-
-    def _instant(self, value: datetime) -> bool:
-        return self.limits.earliest <= as_utc(value) <= self.latest
+    def __init__(self, limits: IngestLimits, *, latest: datetime) -> None:
+        self.earliest = limits.earliest
+        self.latest = latest
+        self.max_id = limits.max_id_length
+        self.max_topics = limits.max_topics_per_item
+        self.max_topic = limits.max_topic_length
+        self.max_text = limits.max_text_length
+        self.max_comment = limits.max_comment_length
+        self.max_total = limits.max_total_exchanges
 
     def _topics(self, topics: tuple[str, ...]) -> bool:
         """Already normalised: trimmed, non-empty, not too long, no repeats, not too many."""
-        if len(topics) > self.limits.max_topics_per_item:
+        if len(topics) > self.max_topics:
             return False
-        longest = self.limits.max_topic_length
+        longest = self.max_topic
         for name in topics:
             if len(name) > longest or not topic_trimmed(name):
                 return False
@@ -145,25 +158,25 @@ class _Window:
         except OverflowError:
             return False
         return (
-            self._id(s.id)
-            and self.limits.earliest <= started <= self.latest
+            0 < len(s.id) <= self.max_id
+            and self.earliest <= started <= self.latest
             and (ended is None or started <= ended <= self.latest)
-            and (s.total_exchanges is None or 0 <= s.total_exchanges <= self.limits.max_total_exchanges)
+            and (s.total_exchanges is None or 0 <= s.total_exchanges <= self.max_total)
             and _unit(s.avg_quality_score)
             and self._topics(s.topics)
         )
 
     def exchange_ok(self, e: ExchangeInput) -> bool:
-        q = e.quality
-        text = self.limits.max_text_length
         try:
-            in_window = self._instant(e.occurred_at)
+            occurred = as_utc(e.occurred_at)
         except OverflowError:
             return False
+        q = e.quality
+        max_id = self.max_id
         return (
-            in_window
-            and self._id(e.id)
-            and self._id(e.session_id)
+            self.earliest <= occurred <= self.latest
+            and 0 < len(e.id) <= max_id
+            and 0 < len(e.session_id) <= max_id
             and (
                 q is None
                 or (
@@ -175,22 +188,22 @@ class _Window:
                     and _unit(q.accuracy)
                 )
             )
-            and (e.user_text is None or len(e.user_text) <= text)
-            and (e.agent_text is None or len(e.agent_text) <= text)
-            and self._topics(e.topics)
+            and (e.user_text is None or len(e.user_text) <= self.max_text)
+            and (e.agent_text is None or len(e.agent_text) <= self.max_text)
+            and (not e.topics or self._topics(e.topics))
         )
 
     def feedback_ok(self, f: FeedbackInput) -> bool:
         try:
-            in_window = self._instant(f.created_at)
+            created = as_utc(f.created_at)
         except OverflowError:
             return False
         return (
-            in_window
-            and self._id(f.id)
-            and self._id(f.exchange_id)
+            self.earliest <= created <= self.latest
+            and 0 < len(f.id) <= self.max_id
+            and 0 < len(f.exchange_id) <= self.max_id
             and _unit(f.rating)
-            and (f.comment is None or len(f.comment) <= self.limits.max_comment_length)
+            and (f.comment is None or len(f.comment) <= self.max_comment)
         )
 
 

@@ -30,9 +30,24 @@ def bad_character(value: str, *, free_text: bool = False) -> str | None:
     return f"a control character (U+{ord(char):04X}) at position {found.start()} is not allowed"
 
 
+_C0_AND_DEL = bytes([*range(0x20), 0x7F])
+_C0_AND_DEL_IN_TEXT = bytes(b for b in _C0_AND_DEL if b not in b"\t\n\r")
+_C1_UTF8 = re.compile(b"\xc2[\x80-\x9f]")
+
+
 def strings_clean(values: list[str], *, free_text: bool = False) -> bool:
-    """True when none of `values` holds a forbidden character (one scan of them all)."""
-    return (_BAD_IN_TEXT if free_text else _BAD_IN_NAME).search("".join(values)) is None
+    """True when none of `values` holds a forbidden character; the same verdict as `bad_character`.
+
+    One pass over all of them as UTF-8, several times faster than a regex over the text: a lone
+    surrogate cannot be encoded, C0 controls and DEL are single bytes, C1 controls are U+0080–U+009F.
+    """
+    try:
+        raw = "".join(values).encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    if len(raw.translate(None, _C0_AND_DEL_IN_TEXT if free_text else _C0_AND_DEL)) != len(raw):
+        return False
+    return raw.isascii() or _C1_UTF8.search(raw) is None
 
 
 def _invisible(char: str) -> bool:
@@ -55,4 +70,9 @@ def trim_topic(raw: str) -> str:
 
 def topic_trimmed(name: str) -> bool:
     """True when `name` is non-empty and `trim_topic` would leave it as it is."""
-    return bool(name) and not _invisible(name[0]) and not _invisible(name[-1])
+    if not name or name.strip() != name:
+        return False
+    first, last = name[0], name[-1]
+    return (first < _FIRST_FORMAT or unicodedata.category(first) != "Cf") and (
+        last < _FIRST_FORMAT or unicodedata.category(last) != "Cf"
+    )

@@ -18,7 +18,7 @@ from learning_analytics.domain.models import (
     Quality,
     SessionInput,
 )
-from learning_analytics.domain.text import bad_character, trim_topic
+from learning_analytics.domain.text import bad_character, strings_clean, trim_topic
 
 NOW = datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
 LIMITS = IngestLimits(max_items=10)
@@ -338,3 +338,15 @@ def test_character_rules_for_names_and_free_text() -> None:
     assert "U+0000" in (bad_character("a\x00", free_text=True) or "")
     assert "surrogate" in (bad_character("\udc00", free_text=True) or "")
     assert trim_topic("\ufeff\u200b  graph theory \u200d") == "graph theory"
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["plain", "élève ça", "日本語 😀", "\t", "\n", "\r", "\x00", "\x1f", "\x7f", "\x80", "\x85", "\x9f", "\xa0",
+     "\ud800", "a\udfffb", "\u200b", "¿\u0100", "\xc2"],
+)  # fmt: skip
+def test_the_one_pass_scan_agrees_with_the_character_rules(value: str) -> None:
+    for free_text in (False, True):
+        assert strings_clean(["ok", value], free_text=free_text) == (
+            bad_character(value, free_text=free_text) is None
+        )
