@@ -9,9 +9,13 @@ table's rows around the request.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -461,3 +465,49 @@ async def test_a_graphql_list_at_the_limit_is_accepted(settings: Settings) -> No
         )
 
     assert r.json()["data"]["recordExchanges"] == {"__typename": "IngestSummary"}
+
+
+def _import(database_url: str, path: Path) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "LA_DATABASE_URL": database_url, "LA_SCHEDULER": "off", "COLUMNS": "200"}
+    return subprocess.run(
+        [sys.executable, "-m", "learning_analytics.cli", "import", str(path)],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+async def test_import_refuses_hostile_lines_with_their_field_and_stores_only_the_valid_ones(
+    database_url: str, tmp_path: Path
+) -> None:
+    good = {"sessions": [VALID["sessions"]]}
+    lines = [
+        json.dumps(good).encode(),
+        json.dumps({"sessions": [{**VALID["sessions"], "id": "n\x00l"}]}).encode(),
+        json.dumps({"sessions": [{**VALID["sessions"], "id": "s3", "started_at": "2026-01-05"}]}).encode(),
+        json.dumps({"sessions": [{**VALID["sessions"], "id": "s4", "total_exchanges": 2**63}]}).encode(),
+        json.dumps(
+            {"sessions": [{**VALID["sessions"], "id": "s5"}, {**VALID["sessions"], "id": "s5"}]}
+        ).encode(),
+        b'{"sessions": [{"id": "\\ud800", "started_at": "2026-01-05T10:00:00Z"}]}',
+        b'{"sessions": [{"id": "\xff", "started_at": "2026-01-05T10:00:00Z"}]}',
+        b"[" * 100_000,
+        b"null",
+    ]
+    path = tmp_path / "events.jsonl"
+    path.write_bytes(b"\n".join(lines))
+
+    result = _import(database_url, path)
+
+    assert result.returncode == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    assert "accepted 1, duplicates 0, rejected 9" in result.stdout
+    for number, field in [
+        (2, "sessions[0].id"),
+        (3, "sessions[0].started_at"),
+        (4, "sessions[0].total_exchanges"),
+        (5, "sessions[1].id"),
+    ]:
+        assert f"line {number}: {field}" in result.stderr
+    assert "line 7: the body is not valid UTF-8" in result.stderr
