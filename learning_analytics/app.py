@@ -9,6 +9,7 @@ from contextlib import asynccontextmanager
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -17,6 +18,8 @@ from starlette.routing import Route
 from . import jobs
 from .auth_middleware import AuthMiddleware
 from .config import AuthMode, Settings, get_settings
+from .edge import errors as edge_errors
+from .edge.middleware import EdgeMiddleware
 from .resolvers.services import Services, running_services
 from .rest.responses import JSONResponse
 from .rest.routes import routes as rest_routes
@@ -63,11 +66,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 app.state.scheduler = scheduler
                 yield
 
-    graphql = GraphQLApp(
-        build_schema(introspection=settings.introspection),
-        graphql_ide="graphiql" if settings.graphiql else None,
-        allow_queries_via_get=True,
-    )
+    graphql = GraphQLApp(build_schema(introspection=settings.introspection), graphiql=settings.graphiql)
     return Starlette(
         routes=[
             Route("/healthz", healthz),
@@ -76,7 +75,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *rest_routes,
         ],
-        middleware=[Middleware(AuthMiddleware)],
+        # The edge answers first and last: request id, security headers, body and content-type limits.
+        middleware=[
+            Middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes),
+            Middleware(AuthMiddleware),
+        ],
+        exception_handlers={HTTPException: edge_errors.http_exception, Exception: edge_errors.unhandled},
         lifespan=lifespan,
     )
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import datetime
 from functools import partial
 
 from ..config import Settings
@@ -23,9 +23,10 @@ class Context:
 
 
 def build_context(services: Services, user: User, *, now: datetime | None = None) -> Context:
+    """The context of one request or job: `now` is the given instant, else the services' clock."""
     from .topics import mastery_by_topic
 
-    ctx = Context(settings=services.settings, db=services.db, user=user, now=now or datetime.now(UTC))
+    ctx = Context(settings=services.settings, db=services.db, user=user, now=now or services.clock())
     # The mastery loader calls back into the use case with this very context.
     ctx.loaders = build_loaders(services.db, user.id, partial(mastery_by_topic, ctx))
     return ctx
