@@ -27,7 +27,7 @@ from .resolvers.context import build_context
 from .resolvers.demo import is_empty, load_demo
 from .resolvers.ingest import ingest_batch
 from .resolvers.services import Services, running_services
-from .rest.payloads import parse_events
+from .rest.payloads import parse_events_json
 from .storage import maintenance, migrate, rollups, users
 
 app = typer.Typer(help="learning-analytics: a GraphQL analytics API for learners.", no_args_is_help=True)
@@ -284,15 +284,12 @@ def import_events(
                 if not line.strip():
                     continue
                 try:
-                    batch = parse_events(orjson.loads(line), max_items=settings.max_batch_items)
+                    batch = parse_events_json(line, max_items=settings.max_batch_items)
                     summary = await ingest_batch(ctx, batch)
-                except orjson.JSONDecodeError as e:
-                    rejected += 1
-                    err.print(f"line {number}: not JSON ({e})")
-                    continue
                 except InvalidInput as e:
                     rejected += _line_items(line)
-                    err.print(f"line {number}: {e.field}: {e.message}")
+                    where = "" if e.field == "body" else f"{e.field}: "
+                    err.print(f"line {number}: {where}{e.message}")
                     continue
                 accepted += summary.accepted
                 duplicates += summary.duplicates

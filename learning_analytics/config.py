@@ -12,6 +12,7 @@ import json
 import typing
 from collections.abc import Callable, Collection
 from dataclasses import fields, is_dataclass, replace
+from datetime import UTC, datetime
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
@@ -163,8 +164,16 @@ class LimitSettings(BaseModel):
     max_topics_considered: int = 1000
     max_insights_limit: int = 100
 
-    # --- ingestion: numbers, text and topics ---
-    max_total_exchanges: int = 100_000
+    # --- ingestion: numbers, text and topics (checked by `domain.ingest.validate_batch`) ---
+    max_total_exchanges: int = 100_000  # a session summary's `total_exchanges`
+    max_id_length: int = 200  # client ids of sessions, exchanges and feedback, in characters
+    max_topic_length: int = 100  # one topic, in characters, after trimming
+    max_topics_per_item: int = 50  # topics of one session or exchange
+    max_topic_links_per_batch: int = 20_000  # topics summed over the items of one batch
+    max_text_length: int = 100_000  # an exchange's `user_text` / `agent_text`, in characters
+    max_comment_length: int = 10_000  # a feedback comment, in characters
+    earliest_timestamp: datetime = datetime(1970, 1, 1, tzinfo=UTC)
+    future_tolerance_seconds: int = 300  # how far ahead of the server's clock a timestamp may be
 
     # --- reads: statement timeouts and the connection pool ---
     statement_timeout_ms: int = 10_000

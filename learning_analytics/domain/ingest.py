@@ -1,21 +1,18 @@
-"""Validation of ingested events and the local calendar facts fixed at ingest time."""
+"""Validation of ingested batches and the local calendar facts fixed at ingest time."""
 
 from __future__ import annotations
 
-import math
-from collections.abc import Iterable, Mapping, Set
-from dataclasses import dataclass, replace
-from datetime import UTC, date, datetime, timedelta
-from typing import TypeVar
+from collections.abc import Mapping, Set
+from dataclasses import dataclass
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
 from .errors import InvalidInput
-from .models import EventBatch, ExchangeInput, FeedbackInput, Quality, SessionInput
+from .ingest_checks import IngestLimits, as_utc, checked_exchange, checked_feedback, checked_session
+from .models import EventBatch, ExchangeInput, FeedbackInput, SessionInput
+from .text import strings_clean, topic_trimmed
 
-FUTURE_TOLERANCE = timedelta(minutes=5)
-MAX_TOPIC_LENGTH = 100
-MAX_ID_LENGTH = 200
-MAX_TEXT_LENGTH = 100_000
+__all__ = ["IngestLimits", "LocalTime", "as_utc", "local_time", "unknown_references", "validate_batch"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -32,189 +29,186 @@ def local_time(instant: datetime, tz: ZoneInfo) -> LocalTime:
     return LocalTime(day=local.date(), hour=local.hour)
 
 
-def as_utc(instant: datetime) -> datetime:
-    """An aware UTC datetime; a naive one is taken to be UTC already."""
-    if instant.tzinfo is None:
-        return instant.replace(tzinfo=UTC)
-    return instant.astimezone(UTC)
-
-
-def normalize_topics(topics: Iterable[str], *, field: str) -> tuple[str, ...]:
-    """Topics stripped of surrounding blanks and deduplicated in order; empty or over-long ones are refused."""
-    seen: dict[str, None] = {}
-    for i, raw in enumerate(topics):
-        name = raw.strip()
-        if not name:
-            raise InvalidInput("a topic must not be empty", field=f"{field}[{i}]", code="empty_topic")
-        if len(name) > MAX_TOPIC_LENGTH:
-            raise InvalidInput(
-                f"a topic is at most {MAX_TOPIC_LENGTH} characters, got {len(name)}",
-                field=f"{field}[{i}]",
-                code="topic_too_long",
-            )
-        seen.setdefault(name, None)
-    return tuple(seen)
-
-
-def _check_id(value: str, *, field: str) -> None:
-    if not value or len(value) > MAX_ID_LENGTH:
-        raise InvalidInput(f"an id is 1 to {MAX_ID_LENGTH} characters", field=field, code="invalid_id")
-
-
-def _check_unit(value: float | None, *, field: str) -> None:
-    if value is None:
-        return
-    if not math.isfinite(value) or not 0.0 <= value <= 1.0:
-        raise InvalidInput(f"must be between 0 and 1, got {value}", field=field, code="out_of_range")
-
-
-def _check_instant(value: datetime, *, field: str, now: datetime) -> None:
-    if as_utc(value) > now + FUTURE_TOLERANCE:
-        raise InvalidInput(
-            "timestamps may be at most 5 minutes in the future", field=field, code="future_timestamp"
-        )
-
-
-def _check_quality(quality: Quality | None, *, field: str) -> None:
-    if quality is None:
-        return
-    _check_unit(quality.composite, field=f"{field}.composite")
-    for name in ("relevance", "helpfulness", "engagement", "clarity", "accuracy"):
-        _check_unit(getattr(quality, name), field=f"{field}.{name}")
-
-
-def _check_session(s: SessionInput, *, at: str, now: datetime) -> None:
-    _check_id(s.id, field=f"{at}.id")
-    _check_instant(s.started_at, field=f"{at}.started_at", now=now)
-    if s.ended_at is not None:
-        _check_instant(s.ended_at, field=f"{at}.ended_at", now=now)
-        if as_utc(s.ended_at) < as_utc(s.started_at):
-            raise InvalidInput(
-                "ended_at is before started_at", field=f"{at}.ended_at", code="ends_before_start"
-            )
-    if s.total_exchanges is not None and s.total_exchanges < 0:
-        raise InvalidInput("must not be negative", field=f"{at}.total_exchanges", code="out_of_range")
-    _check_unit(s.avg_quality_score, field=f"{at}.avg_quality_score")
-
-
-def _check_exchange(e: ExchangeInput, *, at: str, now: datetime) -> None:
-    _check_id(e.id, field=f"{at}.id")
-    _check_id(e.session_id, field=f"{at}.session_id")
-    _check_instant(e.occurred_at, field=f"{at}.occurred_at", now=now)
-    _check_quality(e.quality, field=f"{at}.quality")
-    for name in ("user_text", "agent_text"):
-        text = getattr(e, name)
-        if text is not None and len(text) > MAX_TEXT_LENGTH:
-            raise InvalidInput(f"at most {MAX_TEXT_LENGTH} characters", field=f"{at}.{name}", code="too_long")
-
-
-def _check_feedback(f: FeedbackInput, *, at: str, now: datetime) -> None:
-    _check_id(f.id, field=f"{at}.id")
-    _check_id(f.exchange_id, field=f"{at}.exchange_id")
-    _check_instant(f.created_at, field=f"{at}.created_at", now=now)
-    _check_unit(f.rating, field=f"{at}.rating")
-
-
-def validate_batch(batch: EventBatch, *, now: datetime, max_items: int) -> EventBatch:
+def validate_batch(batch: EventBatch, *, now: datetime, limits: IngestLimits) -> EventBatch:
     """Check every value of a batch and return it with topics normalised; raise InvalidInput at the first fault.
 
-    Rules: at most `max_items` items; ids of 1–200 characters; quality values and ratings in [0, 1];
-    timestamps at most 5 minutes ahead of `now`; `ended_at` not before `started_at`; topics non-empty
-    and at most 100 characters.
+    Rules (bounds from `limits`): at most `max_items` items and `max_topic_links` topics summed over
+    them; each id of one kind at most once; ids of 1 to `max_id_length` characters; quality values
+    and ratings finite and in [0, 1]; `total_exchanges` in [0, `max_total_exchanges`]; timestamps
+    from `earliest` to `future_tolerance` ahead of `now`; `ended_at` not before `started_at`; at
+    most `max_topics_per_item` topics, each non-empty once trimmed of blanks and invisible format
+    characters and at most `max_topic_length` characters; texts and comments within their lengths;
+    no control characters (free text may hold tabs and line breaks) and no lone surrogates.
     """
-    if batch.size > max_items:
+    if batch.size > limits.max_items:
         raise InvalidInput(
-            f"a batch holds at most {max_items} items, got {batch.size}",
+            f"a batch holds at most {limits.max_items} items, got {batch.size}",
             field="batch",
             code="batch_too_large",
         )
-    limit = now + FUTURE_TOLERANCE
-    sessions = []
+    # One scan of all the batch's strings decides whether any item needs its characters checked.
+    clean = _strings_clean(batch)
+    window = _Window(limits, latest=now + limits.future_tolerance)
+    sessions: list[SessionInput] = []
     for i, s in enumerate(batch.sessions):
-        if _session_ok(s, limit) and _topics_clean(s.topics):
-            sessions.append(s)
-            continue
-        # The slow path names the offending field (or normalises the topics when nothing is wrong).
-        at = f"sessions[{i}]"
-        _check_session(s, at=at, now=now)
-        sessions.append(_with_topics(s, normalize_topics(s.topics, field=f"{at}.topics")))
-    exchanges = []
+        if not (clean and window.session_ok(s)):
+            # The slow path names the offending field (or normalises the topics when nothing is wrong).
+            s = checked_session(s, at=f"sessions[{i}]", now=now, limits=limits)
+        sessions.append(s)
+    exchanges: list[ExchangeInput] = []
     for i, e in enumerate(batch.exchanges):
-        if _exchange_ok(e, limit) and _topics_clean(e.topics):
-            exchanges.append(e)
-            continue
-        at = f"exchanges[{i}]"
-        _check_exchange(e, at=at, now=now)
-        exchanges.append(_with_topics(e, normalize_topics(e.topics, field=f"{at}.topics")))
+        if not (clean and window.exchange_ok(e)):
+            e = checked_exchange(e, at=f"exchanges[{i}]", now=now, limits=limits)
+        exchanges.append(e)
     for i, f in enumerate(batch.feedback):
-        if not _feedback_ok(f, limit):
-            _check_feedback(f, at=f"feedback[{i}]", now=now)
+        if not (clean and window.feedback_ok(f)):
+            checked_feedback(f, at=f"feedback[{i}]", now=now, limits=limits)
+    _each_id_once([s.id for s in sessions], kind="sessions")
+    _each_id_once([e.id for e in exchanges], kind="exchanges")
+    _each_id_once([f.id for f in batch.feedback], kind="feedback")
+    links = sum(len(s.topics) for s in sessions) + sum(len(e.topics) for e in exchanges)
+    if links > limits.max_topic_links:
+        raise InvalidInput(
+            f"a batch holds at most {limits.max_topic_links} topics summed over its items, got {links}",
+            field="batch",
+            code="too_many_topic_links",
+        )
     return EventBatch(sessions=tuple(sessions), exchanges=tuple(exchanges), feedback=batch.feedback)
 
 
-# Fast predicates for the common all-valid case; a NaN or an infinity fails every comparison with
-# 0 and 1, so it falls through to the detailed checks like any other out-of-range value.
-
-
-def _unit_ok(value: float | None) -> bool:
-    return value is None or 0.0 <= value <= 1.0
-
-
-def _id_ok(value: str) -> bool:
-    return 0 < len(value) <= MAX_ID_LENGTH
-
-
-def _topics_clean(topics: tuple[str, ...]) -> bool:
-    """Already normalised: non-empty, stripped, at most 100 characters, no repeats."""
-    for name in topics:
-        if not name or len(name) > MAX_TOPIC_LENGTH or name != name.strip():
-            return False
-    return len(topics) < 2 or len(set(topics)) == len(topics)
-
-
-def _session_ok(s: SessionInput, limit: datetime) -> bool:
-    started = as_utc(s.started_at)
-    ended = as_utc(s.ended_at) if s.ended_at is not None else None
-    return (
-        _id_ok(s.id)
-        and started <= limit
-        and (ended is None or started <= ended <= limit)
-        and (s.total_exchanges is None or s.total_exchanges >= 0)
-        and _unit_ok(s.avg_quality_score)
-    )
-
-
-def _exchange_ok(e: ExchangeInput, limit: datetime) -> bool:
-    q = e.quality
-    return (
-        _id_ok(e.id)
-        and _id_ok(e.session_id)
-        and as_utc(e.occurred_at) <= limit
-        and (
-            q is None
-            or (
-                0.0 <= q.composite <= 1.0
-                and _unit_ok(q.relevance)
-                and _unit_ok(q.helpfulness)
-                and _unit_ok(q.engagement)
-                and _unit_ok(q.clarity)
-                and _unit_ok(q.accuracy)
+def _each_id_once(ids: list[str], *, kind: str) -> None:
+    """Refuse the second item of a kind with an id already used in the batch, naming it."""
+    if len(set(ids)) == len(ids):
+        return
+    first: dict[str, int] = {}
+    for index, item_id in enumerate(ids):
+        if (earlier := first.setdefault(item_id, index)) != index:
+            raise InvalidInput(
+                f"{kind}[{earlier}] has the same id: an id appears at most once per batch",
+                field=f"{kind}[{index}].id",
+                code="duplicate_in_batch",
             )
-        )
-        and (e.user_text is None or len(e.user_text) <= MAX_TEXT_LENGTH)
-        and (e.agent_text is None or len(e.agent_text) <= MAX_TEXT_LENGTH)
+
+
+def _strings_clean(batch: EventBatch) -> bool:
+    names: list[str] = []
+    texts: list[str] = []
+    for s in batch.sessions:
+        names.append(s.id)
+        names.extend(s.topics)
+    for e in batch.exchanges:
+        names.append(e.id)
+        names.append(e.session_id)
+        names.extend(e.topics)
+        if e.user_text is not None:
+            texts.append(e.user_text)
+        if e.agent_text is not None:
+            texts.append(e.agent_text)
+    for f in batch.feedback:
+        names.append(f.id)
+        names.append(f.exchange_id)
+        if f.comment is not None:
+            texts.append(f.comment)
+    return strings_clean(names) and strings_clean(texts, free_text=True)
+
+
+class _Window:
+    """Fast predicates for the common all-valid case; anything they do not pass is checked in detail.
+
+    A NaN or an infinity fails every comparison with 0 and 1, so it falls through to the detailed
+    checks like any other out-of-range value; so does an instant that overflows the calendar in UTC.
+    The bounds are copied into slots: these run once per item of every batch.
+    """
+
+    __slots__ = (
+        "earliest",
+        "latest",
+        "max_comment",
+        "max_id",
+        "max_text",
+        "max_topic",
+        "max_topics",
+        "max_total",
     )
 
+    def __init__(self, limits: IngestLimits, *, latest: datetime) -> None:
+        self.earliest = limits.earliest
+        self.latest = latest
+        self.max_id = limits.max_id_length
+        self.max_topics = limits.max_topics_per_item
+        self.max_topic = limits.max_topic_length
+        self.max_text = limits.max_text_length
+        self.max_comment = limits.max_comment_length
+        self.max_total = limits.max_total_exchanges
 
-def _feedback_ok(f: FeedbackInput, limit: datetime) -> bool:
-    return _id_ok(f.id) and _id_ok(f.exchange_id) and as_utc(f.created_at) <= limit and _unit_ok(f.rating)
+    def _topics(self, topics: tuple[str, ...]) -> bool:
+        """Already normalised: trimmed, non-empty, not too long, no repeats, not too many."""
+        if len(topics) > self.max_topics:
+            return False
+        longest = self.max_topic
+        for name in topics:
+            if len(name) > longest or not topic_trimmed(name):
+                return False
+        return len(topics) < 2 or len(set(topics)) == len(topics)
+
+    def session_ok(self, s: SessionInput) -> bool:
+        try:
+            started = as_utc(s.started_at)
+            ended = as_utc(s.ended_at) if s.ended_at is not None else None
+        except OverflowError:
+            return False
+        return (
+            0 < len(s.id) <= self.max_id
+            and self.earliest <= started <= self.latest
+            and (ended is None or started <= ended <= self.latest)
+            and (s.total_exchanges is None or 0 <= s.total_exchanges <= self.max_total)
+            and _unit(s.avg_quality_score)
+            and self._topics(s.topics)
+        )
+
+    def exchange_ok(self, e: ExchangeInput) -> bool:
+        try:
+            occurred = as_utc(e.occurred_at)
+        except OverflowError:
+            return False
+        q = e.quality
+        max_id = self.max_id
+        return (
+            self.earliest <= occurred <= self.latest
+            and 0 < len(e.id) <= max_id
+            and 0 < len(e.session_id) <= max_id
+            and (
+                q is None
+                or (
+                    0.0 <= q.composite <= 1.0
+                    and _unit(q.relevance)
+                    and _unit(q.helpfulness)
+                    and _unit(q.engagement)
+                    and _unit(q.clarity)
+                    and _unit(q.accuracy)
+                )
+            )
+            and (e.user_text is None or len(e.user_text) <= self.max_text)
+            and (e.agent_text is None or len(e.agent_text) <= self.max_text)
+            and (not e.topics or self._topics(e.topics))
+        )
+
+    def feedback_ok(self, f: FeedbackInput) -> bool:
+        try:
+            created = as_utc(f.created_at)
+        except OverflowError:
+            return False
+        return (
+            self.earliest <= created <= self.latest
+            and 0 < len(f.id) <= self.max_id
+            and 0 < len(f.exchange_id) <= self.max_id
+            and _unit(f.rating)
+            and (f.comment is None or len(f.comment) <= self.max_comment)
+        )
 
 
-_Item = TypeVar("_Item", SessionInput, ExchangeInput)
-
-
-def _with_topics(item: _Item, topics: tuple[str, ...]) -> _Item:
-    return item if item.topics == topics else replace(item, topics=topics)
+def _unit(value: float | None) -> bool:
+    return value is None or 0.0 <= value <= 1.0
 
 
 def unknown_references(

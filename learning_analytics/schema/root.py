@@ -25,6 +25,7 @@ from ..resolvers import streaks as streak_resolver
 from ..resolvers import topics as topic_resolvers
 from ..resolvers import trends as trend_resolver
 from .arguments import given
+from .batch_limit import BatchSizeLimit
 from .context import Info
 from .documents import document_guard
 from .errors import NotFoundError, ValidationError, bad_argument
@@ -32,6 +33,7 @@ from .failures import MaskUnexpectedErrors, Schema
 from .inputs import ExchangeInput, FeedbackInput, SessionInput
 from .insight_types import Insight, InsightList, InsightResult
 from .progress_types import Overview, Progress, Streak, TopicAnalytics, TopicMastery
+from .scalars import DATE_TIME
 from .trend_types import Trend
 from .types import IngestResult, IngestSummary, RecordSessionResult, Session, SessionConnection, User
 
@@ -172,7 +174,7 @@ class Mutation:
         try:
             stored = await ingest.record_session(info.context, input.to_domain())
         except InvalidInput as e:
-            return ValidationError.from_domain(e)
+            return ValidationError.from_ingest(e, single=True)
         return Session.from_domain(stored)
 
     @strawberry.mutation(
@@ -208,7 +210,7 @@ async def _ingest(info: Info, batch: models.EventBatch) -> IngestSummary | Valid
     try:
         summary = await ingest.ingest_batch(info.context, batch)
     except InvalidInput as e:
-        return ValidationError.from_domain(e)
+        return ValidationError.from_ingest(e)
     return IngestSummary.from_domain(summary)
 
 
@@ -218,6 +220,7 @@ def build_schema(*, introspection: bool = True, limits: LimitSettings | None = N
     With introspection off, error messages carry no "Did you mean …" suggestions either."""
     extensions: list[Any] = [
         document_guard(limits or LimitSettings(), hide_suggestions=not introspection),
+        BatchSizeLimit,
         MaskUnexpectedErrors,
     ]
     if not introspection:
@@ -226,7 +229,7 @@ def build_schema(*, introspection: bool = True, limits: LimitSettings | None = N
         query=Query,
         mutation=Mutation,
         types=[NotFoundError],
-        config=StrawberryConfig(auto_camel_case=True),
+        config=StrawberryConfig(auto_camel_case=True, scalar_map={datetime: DATE_TIME}),
         extensions=extensions,
     )
 

@@ -56,13 +56,18 @@ async def test_a_batch_is_accepted_and_resending_it_counts_only_duplicates(
     assert await _session_count(app_client) == 1 + 2
 
 
-async def test_an_item_repeated_inside_one_batch_is_stored_once(app_client: httpx.AsyncClient) -> None:
+async def test_an_item_repeated_inside_one_batch_is_refused_and_nothing_is_stored(
+    app_client: httpx.AsyncClient,
+) -> None:
     body = _valid()
     body["exchanges"].append(dict(body["exchanges"][0]))
 
     r = await app_client.post("/api/analytics/events", json=body)
 
-    assert r.json()["exchanges"] == {"accepted": 2, "duplicates": 1}
+    assert r.status_code == 400
+    assert r.json()["error"]["field"] == "exchanges[2].id"
+    assert r.json()["error"]["code"] == "duplicate_in_batch"
+    assert await _session_count(app_client) == 0
 
 
 def _mutate(path: str, value: Any) -> dict[str, Any]:
@@ -101,7 +106,7 @@ _SOON = (_now() + timedelta(minutes=2)).isoformat()
             "exchanges.1.occurred_at",
             "yesterday at noon",
             "exchanges[1].occurred_at",
-            "datetime_from_date_parsing",
+            "invalid_datetime",
         ),
         ("exchanges.1.occurred_at", _FUTURE, "exchanges[1].occurred_at", "future_timestamp"),
         ("sessions.0.ended_at", "2020-01-01T00:00:00Z", "sessions[0].ended_at", "ends_before_start"),

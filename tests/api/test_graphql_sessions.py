@@ -164,7 +164,7 @@ async def test_record_session_returns_a_validation_error_as_data(app_client: htt
     result = (await gql(app_client, RECORD_SESSION, {"input": bad}))["data"]["recordSession"]
 
     assert result["__typename"] == "ValidationError"
-    assert (result["field"], result["code"]) == ("sessions[0].ended_at", "ends_before_start")
+    assert (result["field"], result["code"]) == ("input.endedAt", "ends_before_start")
     assert (await gql(app_client, "{ sessions { totalCount } }"))["data"]["sessions"]["totalCount"] == 0
 
 
@@ -211,7 +211,7 @@ async def test_record_exchanges_with_an_unknown_session_is_a_validation_error(
     result = (await gql(app_client, RECORD_EXCHANGES, {"input": items}))["data"]["recordExchanges"]
 
     assert result["__typename"] == "ValidationError"
-    assert result["field"] == "exchanges[0].quality.composite"
+    assert result["field"] == "input[0].quality.composite"
 
 
 async def test_feedback_for_an_unknown_exchange_is_a_validation_error(app_client: httpx.AsyncClient) -> None:
@@ -221,7 +221,7 @@ async def test_feedback_for_an_unknown_exchange_is_a_validation_error(app_client
 
     assert result == {
         "__typename": "ValidationError",
-        "field": "feedback[0].exchange_id",
+        "field": "input[0].exchangeId",
         "code": "unknown_exchange",
     }
 

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 
 from learning_analytics.demo import DemoUser, demo_users, generate_history
-from learning_analytics.domain.ingest import validate_batch
+from learning_analytics.domain.ingest import IngestLimits, validate_batch
 from learning_analytics.domain.models import EventBatch, ExchangeInput, FeedbackKind, SessionInput
 
 NOW = datetime(2026, 4, 15, 9, 30, tzinfo=UTC)  # 11:30 in Paris; the history crosses the March DST change
@@ -68,7 +68,7 @@ def test_the_same_arguments_give_the_same_history_and_another_seed_another() -> 
 def test_every_batch_is_valid_and_its_references_resolve_within_it(user: DemoUser) -> None:
     now = datetime(2026, 7, 1, 22, 47, tzinfo=UTC)
     for batch in generate_history(user, days=60, seed=3, now=now, batch_exchanges=200):
-        validate_batch(batch, now=now, max_items=10_000)
+        validate_batch(batch, now=now, limits=IngestLimits())
         session_ids = {s.id for s in batch.sessions}
         exchange_ids = {e.id for e in batch.exchanges}
 
