@@ -22,7 +22,7 @@ class Services:
 @asynccontextmanager
 async def running_services(settings: Settings, *, upgrade: bool = True) -> AsyncIterator[Services]:
     """Open the database (migrated to the newest schema unless told otherwise) and close it afterwards."""
-    database = storage_db.connect(settings.database_url, settings.database)
+    database = storage_db.connect(settings.database_url, settings.database, settings.limits)
     try:
         if upgrade:
             await migrate.upgrade(database)
