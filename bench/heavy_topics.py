@@ -67,7 +67,12 @@ async def main(database_url: str, n_topics: int, repeat: int) -> None:
             whole.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
             found = await rollups.topic_pairs(
-                services.db, user_id=user.id, start=(now - timedelta(days=29)).date(), end=now.date(), limit=20
+                services.db,
+                user_id=user.id,
+                start=(now - timedelta(days=29)).date(),
+                end=now.date(),
+                limit=20,
+                max_topics=settings.limits.max_connection_topics,
             )
             pairs.append((time.perf_counter() - started) * 1000)
         print(
@@ -79,8 +84,12 @@ async def main(database_url: str, n_topics: int, repeat: int) -> None:
 
 
 if __name__ == "__main__":
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--database-url", default=None, help="default: a SQLite file in a temporary directory")
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument(
+        "--database-url", default=None, help="default: a SQLite file in a temporary directory"
+    )
     parser.add_argument("--topics", type=int, default=3_000)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()

@@ -21,6 +21,7 @@ from rich.table import Table
 from . import jobs
 from .config import Settings, get_settings
 from .domain.errors import InvalidInput
+from .jobs.fold import close_abandoned
 from .resolvers import auth
 from .resolvers.context import build_context
 from .resolvers.demo import is_empty, load_demo
@@ -318,6 +319,12 @@ def aggregate(
         f"{result.kind}: {result.marks} dirty hours over {result.days} days, "
         f"{result.buckets} rollup rows written in {result.duration_ms:.0f} ms (run {result.run_id})"
     )
+    if result.failed:
+        err.print(
+            f"[red]error:[/red] {len(result.failed)} learner(s) could not be folded, their events stay "
+            f"marked: {', '.join(result.failed)} (errors in aggregation_runs and the log)"
+        )
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -330,6 +337,7 @@ def worker() -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+        await close_abandoned(services, datetime.now(UTC))
         async with jobs.running(services, enabled=True) as scheduler:
             assert scheduler is not None
             err.print(f"worker: scheduled {', '.join(scheduler.job_ids)}; Ctrl-C stops")

@@ -9,7 +9,9 @@ from dataclasses import dataclass, field
 from ..config import Settings
 from ..storage import db as storage_db
 from ..storage import migrate
-from ..storage.db import Database
+from ..storage.db import Database, DatabaseBusy
+
+__all__ = ["DatabaseBusy", "Services", "running_services"]
 
 
 @dataclass

@@ -68,7 +68,8 @@ async def mastery_by_topic(ctx: Context, names: Sequence[str]) -> list[TopicMast
 
 async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
     """Topics of the period by exchanges; trending = growth of the second half over the first;
-    connections = pairs sharing sessions, strength = Jaccard index of their session sets."""
+    connections = pairs sharing sessions, strength = Jaccard index of their session sets, among the
+    period's `limits.max_connection_topics` topics with most sessions."""
     limit = max(0, min(limit, MAX_LIMIT))
     r = await period_range(ctx, period)
     uid = ctx.user.id
@@ -86,7 +87,14 @@ async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
         trending = domain.trending(
             {t.topic: t.exchanges for t in before}, {t.topic: t.exchanges for t in after}, seen, limit=limit
         )
-    pairs = await rollups.topic_pairs(ctx.db, user_id=uid, start=r.start, end=r.end, limit=limit)
+    pairs = await rollups.topic_pairs(
+        ctx.db,
+        user_id=uid,
+        start=r.start,
+        end=r.end,
+        limit=limit,
+        max_topics=ctx.settings.limits.max_connection_topics,
+    )
     return TopicsAnswer(
         period=period,
         total_topics=len(totals),

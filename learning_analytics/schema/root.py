@@ -31,6 +31,7 @@ from ..resolvers import progress as progress_resolver
 from ..resolvers import streaks as streak_resolver
 from ..resolvers import topics as topic_resolvers
 from ..resolvers import trends as trend_resolver
+from ..resolvers.services import DatabaseBusy
 from .context import Info
 from .errors import NotFoundError, ValidationError, bad_argument
 from .inputs import ExchangeInput, FeedbackInput, SessionInput
@@ -216,9 +217,10 @@ async def _ingest(info: Info, batch: models.EventBatch) -> IngestSummary | Valid
 
 
 def _should_mask(error: GraphQLError) -> bool:
-    """Hide internals: only errors we raised on purpose, or GraphQL's own, reach the client."""
+    """Hide internals: only errors we raised on purpose, GraphQL's own, or a busy database (the view
+    answers it with 503 and SERVICE_BUSY) reach the client."""
     original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError | DomainError)
+    return original is not None and not isinstance(original, GraphQLError | DomainError | DatabaseBusy)
 
 
 def build_schema(*, introspection: bool = True) -> strawberry.Schema:

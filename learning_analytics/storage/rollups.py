@@ -22,6 +22,7 @@ from .rollups_read import (
     last_activity_at,
 )
 from .rollups_retention import RetentionResult, apply_retention
+from .rollups_runs import FoldHealth, LearnerFoldState, close_abandoned, fold_health, learner_fold_state
 from .rollups_topics import topic_days, topic_pairs, topic_totals
 from .sql import insert_for
 from .tables import dirty_t, exchanges_t, feedback_t, rollups_t, sessions_t, topic_rollups_t
@@ -120,16 +121,21 @@ def _mark_range(conn: AsyncConnection, scope: Scope, now: datetime) -> Any:
 
 __all__ = [
     "CHUNK_DAYS",
+    "FoldHealth",
     "FoldResult",
+    "LearnerFoldState",
     "RetentionResult",
     "active_days",
     "apply_retention",
     "buckets",
+    "close_abandoned",
     "data_through",
     "day_totals",
     "first_day",
     "fold_dirty",
+    "fold_health",
     "last_activity_at",
+    "learner_fold_state",
     "mark_dirty",
     "rebuild",
     "topic_days",

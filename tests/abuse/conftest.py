@@ -180,6 +180,8 @@ class unchanged_rows:
             return
         after = await row_counts(self.database_url)
         changed = {
-            t: (self.before[t], after[t]) for t in after if t not in self.ignore and after[t] != self.before.get(t)
+            t: (self.before[t], after[t])
+            for t in after
+            if t not in self.ignore and after[t] != self.before.get(t)
         }
         assert not changed, f"rows changed (before, after): {changed}"
