@@ -18,6 +18,8 @@ FOLD_FAILURES = Counter(
     "Learner folds that failed in this process (the learner's dirty marks stay for the next fold).",
     ["kind"],
 )
+for _kind in ("fold", "rebuild"):
+    FOLD_FAILURES.labels(kind=_kind)  # exported as 0 from the start, so a rate() sees the first failure
 FOLD_LAG = Gauge(
     "analytics_fold_lag_seconds",
     "Age of the oldest dirty mark not folded yet, over every learner (0 when nothing waits).",

@@ -125,6 +125,8 @@ class _Fold:
     buckets: int = 0
     chunks: int = 0
     failed: dict[str, str] = field(default_factory=dict)
+    # Learners whose previous fold failed already: a repeated failure is logged in one line.
+    known: frozenset[str] = frozenset()
 
     async def all_of(self, scope: Scope) -> None:
         """Fold every mark of `scope` in chunks of up to `chunk_days` (user, day) pairs, in key order."""
@@ -193,10 +195,13 @@ class _Fold:
     async def _record(self, user_id: str, error: sa_exc.DBAPIError, *, elapsed_ms: float) -> None:
         message = _describe(error)
         self.failed[user_id] = message
-        log.error(
-            "rollup %s of learner %s failed; their dirty hours stay marked for the next fold: %s",
-            self.kind, user_id, message, exc_info=error,
-        )  # fmt: skip
+        if user_id in self.known:
+            log.warning("rollup %s of learner %s failed again: %s", self.kind, user_id, message)
+        else:
+            log.error(
+                "rollup %s of learner %s failed; their dirty hours stay marked for the next fold: %s",
+                self.kind, user_id, message, exc_info=error,
+            )  # fmt: skip
         await record_failure(
             self.db,
             kind=self.kind,
@@ -230,6 +235,7 @@ async def run_fold(
     try:
         async with alive(db, run_id):
             suspects = await failing_learners(db, user_id=scope.user_id)
+            fold.known = frozenset(suspects)
             await fold.all_of(replace(scope, excluded=scope.excluded | suspects))
             for user_id in sorted(suspects - scope.excluded):
                 await fold.all_of(replace(scope, user_id=user_id))
