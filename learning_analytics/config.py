@@ -156,8 +156,9 @@ class LimitSettings(BaseModel):
     statement_timeout_ms: int = 10_000
     # How long a read waits for a pooled connection before answering 503 + Retry-After.
     pool_timeout_seconds: float = 3.0
-    # How long a write waits for the writer (SQLite) or a write connection (PostgreSQL): writes queue.
-    write_pool_timeout_seconds: float = 30.0
+    # How long a write waits (writes queue rather than fail): for the single writer on SQLite, for a
+    # write connection and for a lock another transaction holds (`lock_timeout`) on PostgreSQL.
+    write_timeout_seconds: float = 30.0
     # Read connections one request may hold at a time (its concurrent resolvers queue for them).
     max_request_connections: int = 3
     # The `Retry-After` (seconds) of a 503 answered because the database was busy.

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from ..domain import charts
 from ..domain import topics as domain
@@ -80,13 +81,15 @@ async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
     split = domain.halves(r)
     if split is not None:
         first, second = split
-        before = await rollups.topic_totals(ctx.db, user_id=uid, start=first.start, end=first.end)
-        after = await rollups.topic_totals(ctx.db, user_id=uid, start=second.start, end=second.end)
-        growing = [t.topic for t in after]
-        seen = await topic_store.first_seen(ctx.db, user_id=uid, names=growing)
-        trending = domain.trending(
-            {t.topic: t.exchanges for t in before}, {t.topic: t.exchanges for t in after}, seen, limit=limit
+        halves = await rollups.topic_exchanges_by_half(
+            ctx.db, user_id=uid, first=(first.start, first.end), second=(second.start, second.end)
         )
+        ranked_growth = domain.trending(
+            {t: a for t, a, _ in halves}, {t: b for t, _, b in halves}, {}, limit=limit
+        )
+        # First-seen days only for the topics shown, not for every topic of the period.
+        seen = await topic_store.first_seen(ctx.db, user_id=uid, names=[t.name for t in ranked_growth])
+        trending = [replace(t, first_seen=seen.get(t.name, date.min)) for t in ranked_growth]
     pairs = await rollups.topic_pairs(
         ctx.db,
         user_id=uid,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from typing import Any
 
 import orjson
@@ -16,6 +17,17 @@ from ..resolvers.context import Context, build_context
 from ..resolvers.services import DatabaseBusy
 
 SERVICE_BUSY = "SERVICE_BUSY"
+
+
+class _BusyIsNoBug(logging.Filter):
+    """Strawberry logs every resolver error with its traceback; a busy database is logged once, in
+    one line, where it is detected (`storage.db`), and answered 503: drop the traceback here."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not (record.exc_info and isinstance(record.exc_info[1], DatabaseBusy))
+
+
+logging.getLogger("strawberry.execution").addFilter(_BusyIsNoBug())
 
 
 class GraphQLApp(GraphQL[Context, None]):

@@ -15,6 +15,7 @@ cannot be served in time raises `DatabaseBusy`, which the edges answer with 503 
 from __future__ import annotations
 
 import asyncio
+import logging
 import math
 import time
 from collections.abc import AsyncIterator
@@ -28,6 +29,8 @@ from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_en
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 from ..config import DatabaseSettings, LimitSettings
+
+log = logging.getLogger(__name__)
 
 # SQLite calls the progress handler every this many virtual-machine instructions (~1 ms of work):
 # often enough for a timely abort, rarely enough to cost nothing measurable.
@@ -116,6 +119,7 @@ class Database:
     def _raise_if_busy(self, error: sa_exc.SQLAlchemyError) -> None:
         reason = busy_reason(error)
         if reason is not None:
+            log.warning("database busy (%s): answering 503, retry after %d s", reason, self.retry_after)
             raise DatabaseBusy(reason, retry_after=self.retry_after) from error
 
     async def dispose(self) -> None:
@@ -174,9 +178,7 @@ def connect(
         reader = create_async_engine(
             url, pool_size=settings.pool_size, pool_timeout=limits.pool_timeout_seconds, **pools
         )
-        writer = create_async_engine(
-            url, pool_size=1, pool_timeout=limits.write_pool_timeout_seconds, **pools
-        )
+        writer = create_async_engine(url, pool_size=1, pool_timeout=limits.write_timeout_seconds, **pools)
         for engine, begin, deadline in ((reader, "BEGIN", timeout_ms), (writer, "BEGIN IMMEDIATE", None)):
             on_connect, on_begin = _sqlite_pragmas(settings, begin=begin, statement_timeout_ms=deadline)
             event.listen(engine.sync_engine, "connect", on_connect)
@@ -184,16 +186,22 @@ def connect(
         if timeout_ms:
             event.listen(reader.sync_engine, "before_cursor_execute", _arm_deadline(timeout_ms))
         return Database(url=url, reader=reader, writer=writer, retry_after=limits.busy_retry_after_seconds)
-    # Reads get the statement timeout; writes (ingestion, folds, migrations) finish what they start.
-    server_settings = {"statement_timeout": str(int(timeout_ms))} if timeout_ms else {}
+    # Reads get the statement timeout; writes (ingestion, folds, migrations) finish what they start,
+    # but wait for another transaction's lock no longer than a write waits for its connection.
+    read_settings = {"statement_timeout": str(int(timeout_ms))} if timeout_ms else {}
+    write_settings = {"lock_timeout": str(int(limits.write_timeout_seconds * 1000))}
     reader = create_async_engine(
         url,
         pool_size=settings.pool_size,
         pool_timeout=limits.pool_timeout_seconds,
-        connect_args={"server_settings": server_settings},
+        connect_args={"server_settings": read_settings},
         **pools,
     )
     writer = create_async_engine(
-        url, pool_size=settings.write_pool_size, pool_timeout=limits.write_pool_timeout_seconds, **pools
+        url,
+        pool_size=settings.write_pool_size,
+        pool_timeout=limits.write_timeout_seconds,
+        connect_args={"server_settings": write_settings},
+        **pools,
     )
     return Database(url=url, reader=reader, writer=writer, retry_after=limits.busy_retry_after_seconds)

@@ -23,7 +23,7 @@ from .rollups_read import (
 )
 from .rollups_retention import RetentionResult, apply_retention
 from .rollups_runs import FoldHealth, LearnerFoldState, close_abandoned, fold_health, learner_fold_state
-from .rollups_topics import topic_days, topic_pairs, topic_totals
+from .rollups_topics import topic_days, topic_exchanges_by_half, topic_pairs, topic_totals
 from .sql import insert_for
 from .tables import dirty_t, exchanges_t, feedback_t, rollups_t, sessions_t, topic_rollups_t
 from .types import UTCDateTime
@@ -139,6 +139,7 @@ __all__ = [
     "mark_dirty",
     "rebuild",
     "topic_days",
+    "topic_exchanges_by_half",
     "topic_pairs",
     "topic_totals",
 ]

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from ..domain.rollups import Moments, TopicDay, TopicTotal
 from .db import Database
@@ -84,6 +84,27 @@ async def topic_totals(db: Database, *, user_id: str, start: date, end: date) ->
             )
             for r in await conn.execute(stmt)
         ]
+
+
+async def topic_exchanges_by_half(
+    db: Database, *, user_id: str, first: tuple[date, date], second: tuple[date, date]
+) -> list[tuple[str, int, int]]:
+    """Per topic, its tagged exchanges over the local days of `first` and of `second` (both inclusive
+    ranges), for the topics with a rollup in either: one pass, counts only."""
+    t = topic_rollups_t
+    in_first = and_(t.c.day >= first[0], t.c.day <= first[1])
+    in_second = and_(t.c.day >= second[0], t.c.day <= second[1])
+    stmt = (
+        select(
+            t.c.topic,
+            func.sum(case((in_first, t.c.exchanges), else_=0)).label("before"),
+            func.sum(case((in_second, t.c.exchanges), else_=0)).label("after"),
+        )
+        .where(t.c.user_id == user_id, or_(in_first, in_second))
+        .group_by(t.c.topic)
+    )
+    async with db.read() as conn:
+        return [(r.topic, int(r.before), int(r.after)) for r in await conn.execute(stmt)]
 
 
 async def topic_pairs(
