@@ -7,6 +7,7 @@ that nothing was written, and that the server kept answering `/healthz` within a
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import socket
 import subprocess
@@ -112,10 +113,8 @@ async def _poll(url: str, watch: HealthWatch, stop: asyncio.Event) -> None:
             except httpx.HTTPError as e:
                 watch.failures.append(repr(e))
             watch.latencies.append(time.monotonic() - started)
-            try:
+            with contextlib.suppress(TimeoutError):
                 await asyncio.wait_for(stop.wait(), timeout=0.1)
-            except TimeoutError:
-                pass
 
 
 class watching_health:
