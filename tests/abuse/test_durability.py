@@ -12,8 +12,9 @@ import httpx
 from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from abuse.conftest import start_server, stop_server
 from learning_analytics.storage.tables import exchanges_t, sessions_t
+
+from .conftest import start_server, stop_server
 
 EXCHANGES_PER_BATCH = 20
 START = datetime.now(UTC) - timedelta(days=3)

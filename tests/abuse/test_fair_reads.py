@@ -20,13 +20,14 @@ import pytest
 from conftest import _asyncpg_dsn
 from support import client_for, gql
 
-from abuse.conftest import row_counts, start_server, stop_server, watching_health
 from learning_analytics.config import DatabaseSettings, LimitSettings, Settings
 from learning_analytics.domain.models import EventBatch, ExchangeInput, Quality, SessionInput
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.ingest import ingest_batch
 from learning_analytics.resolvers.services import Services
 from learning_analytics.storage import rollups, users
+
+from .conftest import row_counts, start_server, stop_server, watching_health
 
 NOW = datetime.now(UTC)
 TODAY = NOW.date()
