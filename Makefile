@@ -3,6 +3,9 @@ PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# The graphql-http audit suite (npm, pinned in package-lock.json) that tests/conformance runs with node.
+AUDIT := tests/conformance
+AUDIT_STAMP := $(AUDIT)/node_modules/.installed
 
 .PHONY: run test test-sqlite test-postgres lint install bench clean
 
@@ -12,7 +15,12 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test,postgres,redis]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(AUDIT_STAMP): $(AUDIT)/package.json $(AUDIT)/package-lock.json
+	@if command -v npm >/dev/null 2>&1; then \
+		npm ci --prefix $(AUDIT) --no-audit --no-fund --loglevel=error && touch $@; \
+	else echo "npm not found: the GraphQL-over-HTTP audit test will be skipped"; fi
+
+install: $(STAMP) $(AUDIT_STAMP)
 
 run: $(STAMP)
 	$(BIN)/learning-analytics serve --demo
@@ -22,13 +30,13 @@ lint: $(STAMP)
 	$(BIN)/ruff format --check learning_analytics tests bench
 	$(BIN)/mypy learning_analytics
 
-test-sqlite: $(STAMP)
+test-sqlite: $(STAMP) $(AUDIT_STAMP)
 	LA_TEST_DATABASE=sqlite $(BIN)/python -m pytest
 
-test-postgres: $(STAMP)
+test-postgres: $(STAMP) $(AUDIT_STAMP)
 	LA_TEST_DATABASE=postgres $(BIN)/python -m pytest
 
 test: lint test-sqlite test-postgres
 
 clean:
-	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(AUDIT)/node_modules .pytest_cache .mypy_cache .ruff_cache

@@ -10,6 +10,7 @@ from datetime import UTC, datetime
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import Response
@@ -18,9 +19,11 @@ from starlette.routing import Route
 from . import jobs, metrics
 from .auth_middleware import AuthMiddleware
 from .config import AuthMode, Settings, get_settings
+from .edge import errors as edge_errors
+from .edge.busy import BusyMiddleware
+from .edge.middleware import EdgeMiddleware
 from .jobs.fold import close_abandoned
 from .resolvers.services import Services, running_services
-from .rest.busy import BusyMiddleware
 from .rest.responses import JSONResponse
 from .rest.routes import routes as rest_routes
 from .schema.root import build_schema
@@ -68,11 +71,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 app.state.scheduler = scheduler
                 yield
 
-    graphql = GraphQLApp(
-        build_schema(introspection=settings.introspection),
-        graphql_ide="graphiql" if settings.graphiql else None,
-        allow_queries_via_get=True,
-    )
+    graphql = GraphQLApp(build_schema(introspection=settings.introspection), graphiql=settings.graphiql)
     return Starlette(
         routes=[
             Route("/healthz", healthz),
@@ -81,8 +80,14 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *rest_routes,
         ],
-        # A busy database answers 503 + Retry-After wherever it shows, authentication included.
-        middleware=[Middleware(BusyMiddleware), Middleware(AuthMiddleware)],
+        # The edge answers first and last: request id, security headers, body and content-type limits.
+        # Inside it, a busy database answers 503 + Retry-After wherever it shows, authentication included.
+        middleware=[
+            Middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes),
+            Middleware(BusyMiddleware),
+            Middleware(AuthMiddleware),
+        ],
+        exception_handlers={HTTPException: edge_errors.http_exception, Exception: edge_errors.unhandled},
         lifespan=lifespan,
     )
 

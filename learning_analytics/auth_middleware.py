@@ -1,14 +1,23 @@
-"""ASGI middleware that resolves the caller before any route runs; 401 when a key is required and absent."""
+"""ASGI middleware that resolves the caller before any route runs.
+
+Once keys are required, a request without a valid one gets 401 (the key is the protection). In
+single-user mode (no key exists yet under LA_AUTH=auto, or LA_AUTH=off) every request acts as the
+default user, so the `Host` header must name the server by a loopback name (or one of
+LA_ALLOWED_HOSTS): anything else is a page on another site reaching the server through DNS
+rebinding, and gets 421 Misdirected Request.
+"""
 
 from __future__ import annotations
 
-from starlette.datastructures import Headers
+from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .resolvers.auth import Unauthenticated, authenticate
-from .rest.responses import error_response
+from .edge.errors import edge_error
+from .edge.hosts import host_allowed
+from .resolvers.auth import Unauthenticated, keys_required, single_user, user_for_authorization
 
-PUBLIC_PATHS = frozenset({"/healthz", "/readyz", "/metrics", "/", "/favicon.ico"})
+PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
+PUBLIC_PATHS = PROBE_PATHS | {"/", "/favicon.ico"}
 PUBLIC_PREFIXES = ("/static/",)
 
 
@@ -17,7 +26,17 @@ def _is_public(scope: Scope, headers: Headers) -> bool:
     if path in PUBLIC_PATHS or path.startswith(PUBLIC_PREFIXES):
         return True
     # The GraphiQL page itself is static HTML; the queries it sends carry the key like any other client.
-    return path == "/graphql" and scope["method"] == "GET" and "text/html" in headers.get("accept", "")
+    return is_graphiql_page(scope, headers)
+
+
+def is_graphiql_page(scope: Scope, headers: Headers) -> bool:
+    """A browser asking for GraphiQL: GET /graphql for HTML, without a `query` to run."""
+    return (
+        scope["path"] == "/graphql"
+        and scope["method"] == "GET"
+        and "text/html" in headers.get("accept", "")
+        and "query" not in QueryParams(scope.get("query_string", b""))
+    )
 
 
 class AuthMiddleware:
@@ -31,11 +50,37 @@ class AuthMiddleware:
         headers = Headers(scope=scope)
         services = scope["app"].state.services
         state = scope.setdefault("state", {})
+        if not await keys_required(services):
+            server = scope.get("server")
+            allowed = host_allowed(
+                headers.get("host"),
+                server_port=server[1] if server else None,
+                allowed=services.settings.allowed_hosts,
+            )
+            if not allowed and scope["path"] not in PROBE_PATHS:
+                response = edge_error(
+                    scope,
+                    421,
+                    code="misdirected_request",
+                    message=(
+                        f"this server answers as localhost only (Host {headers.get('host')!r} refused): "
+                        "without API keys it acts as the default user, so only loopback names "
+                        "or LA_ALLOWED_HOSTS may reach it"
+                    ),
+                    field="Host",
+                )
+                await response(scope, receive, send)
+                return
+            state["user"] = await single_user(services)
+            await self.app(scope, receive, send)
+            return
         try:
-            state["user"] = await authenticate(services, headers.get("authorization"))
+            state["user"] = await user_for_authorization(services, headers.get("authorization"))
         except Unauthenticated as e:
             if not _is_public(scope, headers):
-                response = error_response(401, code="unauthenticated", message=str(e), field="Authorization")
+                response = edge_error(
+                    scope, 401, code="unauthenticated", message=str(e), field="Authorization"
+                )
                 response.headers["WWW-Authenticate"] = "Bearer"
                 await response(scope, receive, send)
                 return

@@ -20,7 +20,8 @@ from rich.table import Table
 
 from . import jobs
 from .config import Settings, get_settings
-from .domain.errors import InvalidInput
+from .domain.errors import InvalidInput, NotFound
+from .domain.models import ApiKey
 from .jobs.fold import close_abandoned
 from .resolvers import auth
 from .resolvers.context import build_context
@@ -213,6 +214,44 @@ def users_list() -> None:
             u.id, u.name, u.timezone, str(keys.get(u.id, 0)), u.created_at.isoformat() if u.created_at else ""
         )
     console.print(table)
+
+
+@users_app.command("keys")
+def users_keys(
+    user_id: str = typer.Argument(None, help="Only this user's keys (default: everyone's)."),
+) -> None:
+    """List API keys by id, prefix, user and creation time (a key itself is shown only at creation)."""
+    settings = get_settings()
+
+    async def work(services: Services) -> list[ApiKey]:
+        if user_id is not None and await users.get_user(services.db, user_id=user_id) is None:
+            raise typer.BadParameter(f"no user {user_id!r}")
+        return await auth.list_keys(services, user_id=user_id)
+
+    table = Table("id", "prefix", "user", "created")
+    for key in _run(settings, work):
+        table.add_row(key.id, key.prefix, key.user_id, key.created_at.isoformat())
+    console.print(table)
+
+
+@users_app.command("revoke-key")
+def users_revoke_key(
+    ref: str = typer.Argument(..., metavar="PREFIX_OR_ID", help="The key's id or prefix (see `users keys`)."),
+) -> None:
+    """Delete an API key: it stops working at once here and within LA_KEY_CACHE_SECONDS in running servers."""
+    settings = get_settings()
+
+    async def work(services: Services) -> ApiKey:
+        try:
+            return await auth.revoke_key(services, ref=ref)
+        except (NotFound, InvalidInput) as e:
+            raise typer.BadParameter(e.message, param_hint="PREFIX_OR_ID") from e
+
+    key = _run(settings, work)
+    console.print(
+        f"revoked key {key.id} ({key.prefix}…) of user {key.user_id}; running servers refuse it "
+        f"within {settings.key_cache_seconds:g} s"
+    )
 
 
 @app.command("import")

@@ -1,17 +1,30 @@
 """Settings from `LA_`-prefixed environment variables, with the seeds' defaults.
 
-Top-level switches are flat (`LA_DATABASE_URL`, `LA_AUTH`, `LA_SCHEDULER`, `LA_CACHE_URL`);
+Top-level switches are flat (`LA_DATABASE_URL`, `LA_AUTH`, `LA_SCHEDULER`);
 the engine's sections nest with a double underscore, e.g. `LA_PROGRESS__STREAK_GRACE_PERIOD_HOURS=48`.
+Each setting is defined once and read by the code (tests/unit/test_settings.py checks both); a name a
+section does not define is an error at start-up.
 """
 
 from __future__ import annotations
 
+import json
+import typing
+from collections.abc import Callable, Collection
+from dataclasses import fields, is_dataclass, replace
 from enum import StrEnum
 from functools import lru_cache
 from pathlib import Path
+from typing import Annotated, Any
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from .domain.insights import InsightThresholds
+from .domain.mastery import DEFAULT_HALF_LIFE_DAYS, DEFAULT_MASTERY_THRESHOLD
+from .domain.trends import AnomalyThresholds
+from .domain.trends.analysis import DEFAULT_FORECAST_DAYS, DEFAULT_WINDOW
+from .domain.trends.regression import DEFAULT_BAND_PERCENT
 
 DEFAULT_DATABASE_FILE = "learning_analytics.db"
 
@@ -22,7 +35,45 @@ class AuthMode(StrEnum):
     OFF = "off"  # no authentication at all: one default user, any bind address (logged as a warning)
 
 
-class DatabaseSettings(BaseModel):
+class Section(BaseModel):
+    """A nested section of the settings: a name it does not define is an error, never ignored."""
+
+    model_config = ConfigDict(extra="forbid")
+
+
+def domain_section(cls: type, *, exclude: Collection[str] = ()) -> Callable[[Any], Any]:
+    """Validation of a section that is a domain dataclass (its fields and defaults are the one
+    definition): a name it does not define fails loudly, and a tuple field given as a string (an
+    environment variable) is read as JSON, e.g. `LA_INSIGHTS__SESSION_MILESTONES='[10, 20]'`."""
+    assert is_dataclass(cls)
+    known = {f.name for f in fields(cls)} - set(exclude)
+    hints = typing.get_type_hints(cls)
+
+    def check(value: Any) -> Any:
+        if not isinstance(value, dict):
+            return value
+        unknown = sorted(set(value) - known)
+        if unknown:
+            raise ValueError(f"unknown setting(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+        return {name: _from_json(name, v) if _is_tuple(hints[name]) else v for name, v in value.items()}
+
+    return check
+
+
+def _is_tuple(annotation: Any) -> bool:
+    return typing.get_origin(annotation) is tuple
+
+
+def _from_json(name: str, value: Any) -> Any:
+    if not isinstance(value, str):
+        return value
+    try:
+        return json.loads(value)
+    except json.JSONDecodeError as e:
+        raise ValueError(f"{name} must be a JSON list, e.g. [7, 14]: {e}") from e
+
+
+class DatabaseSettings(Section):
     # Read connections per process (both databases); a request uses at most
     # `limits.max_request_connections` of them at a time, so several requests always find one.
     pool_size: int = 10
@@ -34,97 +85,34 @@ class DatabaseSettings(BaseModel):
     sqlite_busy_timeout_ms: int = 10_000
 
 
-class ProgressSettings(BaseModel):
+class ProgressSettings(Section):
     streak_grace_period_hours: float = 36
-    mastery_threshold: float = 0.75
-    mastery_half_life_days: float = 30
+    mastery_threshold: float = DEFAULT_MASTERY_THRESHOLD
+    mastery_half_life_days: float = DEFAULT_HALF_LIFE_DAYS
     min_minutes_per_day: float = 0
     streak_freezes_max: int = 0
-    cache_ttl_seconds: int = 300
 
 
-class InsightSettings(BaseModel):
-    min_data_points: int = 5
-    confidence_threshold: float = 0.7
-    max_recommendations: int = 5
-    max_insights: int = 10
-    quality_change_percent: float = 10
-    activity_up_percent: float = 50
-    activity_down_percent: float = 30
-    high_correction_rate: float = 0.15
-    inactive_days: int = 3
-    # The rest mirror `domain.insights.InsightThresholds` (same names and defaults).
-    period_days: int = 30
-    max_per_rule: int = 3
-    anomaly_z: float = 2.0
-    anomaly_lookback_days: int = 28
-    anomaly_recent_days: int = 3
-    anomaly_min_exchanges: int = 3
-    typical_days: int = 28
-    recent_days: int = 7
-    correction_baseline_days: int = 28
-    correction_spike_ratio: float = 2.0
-    correction_spike_floor: float = 0.10
-    min_rate_exchanges: int = 20
-    session_milestones: list[int] = Field(default_factory=lambda: [10, 25, 50, 100, 250, 500, 1000])
-    exchange_milestones: list[int] = Field(default_factory=lambda: [100, 500, 1000, 5000, 10000])
-    streak_milestones: list[int] = Field(default_factory=lambda: [7, 14, 30, 60, 90])
-    topic_milestones: list[int] = Field(default_factory=lambda: [5, 10, 25, 50, 100])
-    milestone_window_days: int = 7
-    min_sessions_at_best_hour: int = 4
-    best_time_lift_percent: float = 5
-    revisit_gap_percent: float = 10
-    revisit_min_exchanges: int = 5
-    strong_connection_min_sessions: int = 5
-    strong_connection_strength: float = 0.25
-    gap_max_mastery: float = 0.4
-    gap_neighbour_mastery: float = 0.6
-    gap_min_neighbours: int = 2
-    gap_min_shared_sessions: int = 2
-    emerging_days: int = 30
-    emerging_min_sessions: int = 3
-    emerging_min_momentum: float = 0.5
+# The rules' thresholds (`LA_INSIGHTS__*`): the domain's dataclass itself; `anomaly` comes from `anomalies`.
+InsightSettings = Annotated[
+    InsightThresholds, BeforeValidator(domain_section(InsightThresholds, exclude={"anomaly"}))
+]
+# When a day is an anomaly (`LA_ANOMALIES__*`), for the trend answer and the insight rules alike.
+AnomalySettings = Annotated[AnomalyThresholds, BeforeValidator(domain_section(AnomalyThresholds))]
 
 
-class TrendSettings(BaseModel):
-    short_term_window: int = 7
-    long_term_window: int = 30
+class TrendSettings(Section):
+    short_term_window: int = DEFAULT_WINDOW  # the `trend` query's `window` when omitted
+    forecast_days: int = DEFAULT_FORECAST_DAYS  # the `trend` query's `forecastDays` when omitted
     enable_forecasting: bool = True
-    forecast_days: int = 7
-    direction_band_percent: float = 5
-    anomaly_z: float = 2.0
-    anomaly_lookback_days: int = 28
+    direction_band_percent: float = DEFAULT_BAND_PERCENT
 
 
-class DashboardSettings(BaseModel):
-    cache_ttl_seconds: int = 300
-    max_active_goals: int = 5
+class DashboardSettings(Section):
     max_topics_displayed: int = 10
 
 
-class GoalSettings(BaseModel):
-    max_active_goals: int = 10
-    enable_goal_suggestions: bool = True
-
-
-class AchievementSettings(BaseModel):
-    notify_on_unlock: bool = True
-    celebrate_milestones: bool = True
-
-
-class ExportSettings(BaseModel):
-    supported_formats: list[str] = Field(default_factory=lambda: ["json", "csv", "ndjson"])
-    max_records_per_export: int = 10_000
-    max_days: int = 365
-
-
-class CacheSettings(BaseModel):
-    enabled: bool = True
-    ttl_seconds: int = 300
-    max_entries: int = 1000
-
-
-class RollupSettings(BaseModel):
+class RollupSettings(Section):
     fold_interval_seconds: int = 30
     hourly_retention_days: int = 7
     # The seed says 90 days, but daily rollups answer most queries (365-day trends and the period
@@ -173,8 +161,11 @@ class Settings(BaseSettings):
     model_config = SettingsConfigDict(env_prefix="LA_", env_nested_delimiter="__", extra="ignore")
 
     database_url: str = f"sqlite+aiosqlite:///{DEFAULT_DATABASE_FILE}"
-    cache_url: str | None = None
     auth: AuthMode = AuthMode.AUTO
+    # How long a process trusts a key it has checked: a key revoked elsewhere stops working within it.
+    key_cache_seconds: float = Field(default=5.0, ge=0, le=60)
+    # Extra `Host` names that may act as the default user in single-user mode ("*": any); see edge/hosts.py.
+    allowed_hosts: list[str] = Field(default_factory=list)
     scheduler: bool = True
     host: str = "127.0.0.1"
     port: int = 8000
@@ -187,15 +178,18 @@ class Settings(BaseSettings):
 
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     progress: ProgressSettings = Field(default_factory=ProgressSettings)
-    insights: InsightSettings = Field(default_factory=InsightSettings)
+    insights: InsightSettings = Field(default_factory=InsightThresholds)
+    anomalies: AnomalySettings = Field(default_factory=AnomalyThresholds)
     trends: TrendSettings = Field(default_factory=TrendSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
-    goals: GoalSettings = Field(default_factory=GoalSettings)
-    achievements: AchievementSettings = Field(default_factory=AchievementSettings)
-    export: ExportSettings = Field(default_factory=ExportSettings)
-    cache: CacheSettings = Field(default_factory=CacheSettings)
     rollups: RollupSettings = Field(default_factory=RollupSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+
+    @model_validator(mode="after")
+    def _share_the_anomaly_thresholds(self) -> Settings:
+        """The insight rules read the one `anomalies` section, as the trend answer does."""
+        self.insights = replace(self.insights, anomaly=self.anomalies)
+        return self
 
     @property
     def is_sqlite(self) -> bool:

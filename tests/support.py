@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
@@ -21,7 +24,7 @@ class client_for:
         self._lifespan = self.app.router.lifespan_context(self.app)
         await self._lifespan.__aenter__()
         transport = httpx.ASGITransport(app=self.app)
-        self._client = httpx.AsyncClient(transport=transport, base_url="http://testserver", timeout=60)
+        self._client = httpx.AsyncClient(transport=transport, base_url="http://127.0.0.1:8000", timeout=60)
         self._client.app = self.app  # type: ignore[attr-defined]
         return self._client
 
@@ -40,6 +43,21 @@ async def gql(
     )
     assert response.status_code == 200, response.text
     return response.json()
+
+
+def run_cli(settings: Settings, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+    """Run `learning-analytics ARGS` in its own process on the test database."""
+    env = {**os.environ, "LA_DATABASE_URL": settings.database_url, "LA_SCHEDULER": "off", "COLUMNS": "200"}
+    result = subprocess.run(
+        [sys.executable, "-m", "learning_analytics.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    if check:
+        assert result.returncode == 0, result.stderr + result.stdout
+    return result
 
 
 def iso(ts: datetime) -> str:

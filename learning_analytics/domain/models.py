@@ -27,6 +27,16 @@ class User:
 
 
 @dataclass(frozen=True, slots=True)
+class ApiKey:
+    """A user's API key as it may be shown: its id and first characters, never the key or its hash."""
+
+    id: str
+    user_id: str
+    prefix: str
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Quality:
     """A tutor answer's quality: the composite score and its optional dimensions, each in [0, 1]."""
 

@@ -12,6 +12,7 @@ from . import charts
 from .periods import Granularity, bucket_label
 from .rollups import Bucket, merge_buckets
 from .trends import TrendDirection, linear_trend
+from .trends.regression import DEFAULT_BAND_PERCENT
 
 
 class Metric(StrEnum):
@@ -88,14 +89,13 @@ def points(buckets: Sequence[Bucket], granularity: Granularity, tz: ZoneInfo) ->
     out = []
     for b in buckets:
         start = datetime.combine(b.day, time(b.hour if granularity is Granularity.HOUR else 0), tzinfo=tz)
-        label = bucket_label(b.day, granularity)
-        if granularity is Granularity.HOUR:
-            label = f"{label} {b.hour:02d}:00"
-        out.append(ProgressPoint(period_start=start, label=label, bucket=b))
+        out.append(ProgressPoint(period_start=start, label=bucket_label(start, granularity), bucket=b))
     return out
 
 
-def statistics(buckets: Sequence[Bucket], metric: Metric, *, band_percent: float = 5.0) -> MetricStatistics:
+def statistics(
+    buckets: Sequence[Bucket], metric: Metric, *, band_percent: float = DEFAULT_BAND_PERCENT
+) -> MetricStatistics:
     """Statistics of one metric over consecutive buckets (empty buckets count 0 for counts, skip otherwise)."""
     values = [metric_value(b, metric) for b in buckets]
     present = [v for v in values if v is not None]

@@ -1,4 +1,8 @@
-"""Topic analytics: trending topics (growth between the halves of a period) and co-occurrence strength."""
+"""Topic analytics: trending topics (growth between the halves of a period) and co-occurrence strength.
+
+`connection_strength` is the one definition of how strongly two topics are connected, used by the
+`topics` answer and by the knowledge insights alike.
+"""
 
 from __future__ import annotations
 
@@ -11,9 +15,13 @@ from .periods import DateRange
 
 @dataclass(frozen=True, slots=True)
 class TrendingTopic:
+    """A topic with more exchanges in the second half of a period than in the first; `is_new` when
+    it had none in the first half (its growth then only measures its volume: 100 % per exchange)."""
+
     name: str
     growth: float
     first_seen: date
+    is_new: bool = False
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,37 +51,56 @@ def trending(
     *,
     limit: int,
 ) -> list[TrendingTopic]:
-    """Topics whose exchanges grew from the first half of the period to the second.
+    """Topics whose exchanges grew from the first half of the period (a) to the second (b).
 
-    growth = (second − first) / max(first, 1) × 100, so a topic new in the second half grows by
-    100 % per exchange. Only growing topics, largest growth first (then volume, then name).
+    growth = (b − a) / max(a, 1) × 100. Topics present in both halves come first, largest growth
+    first (then volume b, then name); then the new ones (a = 0, `is_new`), by volume b then name, since
+    their growth, b × 100 %, says how much they were studied rather than how fast they grew.
     """
-    rows = []
+    growing = []
+    new = []
     for name, after in second_half.items():
         before = first_half.get(name, 0)
-        if after > before:
-            rows.append((-(after - before) / max(before, 1) * 100.0, -after, name))
-    rows.sort()
+        if after <= before:
+            continue
+        growth = (after - before) / max(before, 1) * 100.0
+        if before == 0:
+            new.append((-after, name, growth))
+        else:
+            growing.append((-growth, -after, name, growth))
+    rows = [(name, growth, False) for *_, name, growth in sorted(growing)]
+    rows += [(name, growth, True) for _, name, growth in sorted(new)]
     return [
-        TrendingTopic(name=name, growth=-growth, first_seen=first_seen.get(name, date.min))
-        for growth, _, name in rows[:limit]
+        TrendingTopic(name=name, growth=growth, first_seen=first_seen.get(name, date.min), is_new=is_new)
+        for name, growth, is_new in rows[:limit]
     ]
+
+
+def connection_strength(shared: int, sessions_a: int, sessions_b: int) -> float:
+    """How strongly two topics are connected: the Jaccard index of their session sets,
+    shared / (sessions_a + sessions_b − shared) — the sessions holding both over the sessions holding
+    either. 1 when they always appear together, near 0 when they rarely do; 0 without sessions."""
+    union = sessions_a + sessions_b - shared
+    if union <= 0:
+        return 0.0
+    return min(1.0, max(0.0, shared / union))
 
 
 def connections(
     pairs: Sequence[tuple[str, str, int]], sessions_per_topic: Mapping[str, int], *, limit: int
 ) -> list[TopicConnection]:
-    """Topic pairs that share sessions, strongest first.
-
-    strength = shared / (sessions(a) + sessions(b) − shared), the Jaccard index of the two topics'
-    session sets: 1 when they always appear together, near 0 when they rarely do.
-    """
-    out = []
-    for a, b, shared in pairs:
-        union = sessions_per_topic.get(a, shared) + sessions_per_topic.get(b, shared) - shared
-        strength = shared / union if union > 0 else 0.0
-        out.append(
-            TopicConnection(source=a, target=b, strength=min(1.0, max(0.0, strength)), sessions=shared)
+    """Topic pairs that share sessions, most shared sessions first, with their `connection_strength`
+    (a topic missing from `sessions_per_topic` counts only the shared sessions)."""
+    out = [
+        TopicConnection(
+            source=a,
+            target=b,
+            strength=connection_strength(
+                shared, sessions_per_topic.get(a, shared), sessions_per_topic.get(b, shared)
+            ),
+            sessions=shared,
         )
+        for a, b, shared in pairs
+    ]
     out.sort(key=lambda c: (-c.sessions, -c.strength, c.source, c.target))
     return out[:limit]

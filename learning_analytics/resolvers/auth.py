@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import ipaddress
-import time
 from datetime import UTC, datetime
 
 from ..config import AuthMode, Settings
-from ..domain.models import User
+from ..domain.errors import InvalidInput, NotFound
+from ..domain.models import ApiKey, User
 from ..storage import users
 from .services import Services
-
-KEY_CACHE_SECONDS = 10.0
 
 
 class Unauthenticated(Exception):
@@ -51,42 +49,71 @@ async def default_user(services: Services) -> User:
 
 
 async def keys_required(services: Services) -> bool:
+    """Whether requests need a key: LA_AUTH=on always, off never, auto once any key exists (and from
+    then on for the life of the process, even if every key is revoked later)."""
     mode = services.settings.auth
     if mode is AuthMode.OFF:
         return False
     if mode is AuthMode.ON:
         return True
-    cached = services.key_cache.get("__any__")
-    if cached and cached[1] is True:
-        return True  # once keys exist they stay required
-    if cached and time.monotonic() - cached[0] < 2.0:
-        return bool(cached[1])
+    known = services.key_cache.keys_exist()
+    if known is not None:
+        return known
     exist = await users.any_keys(services.db)
-    services.key_cache["__any__"] = (time.monotonic(), exist)
+    services.key_cache.remember_keys_exist(exist)
     return exist
 
 
 async def authenticate(services: Services, authorization: str | None) -> User:
     """The caller's user; raises Unauthenticated when a key is required and missing or unknown."""
     if not await keys_required(services):
-        return await _default(services)
+        return await single_user(services)
+    return await user_for_authorization(services, authorization)
+
+
+async def user_for_authorization(services: Services, authorization: str | None) -> User:
+    """The user of the bearer key in an `Authorization` header; raises Unauthenticated."""
     if not authorization or not authorization.lower().startswith("bearer "):
         raise Unauthenticated("missing bearer token: send `Authorization: Bearer KEY`")
-    key = authorization[7:].strip()
-    cached = services.key_cache.get(key)
-    if cached and time.monotonic() - cached[0] < KEY_CACHE_SECONDS:
-        return cached[1]  # type: ignore[return-value]
-    user = await users.user_for_key(services.db, key=key)
+    key_hash = users.hash_key(authorization[7:].strip())
+    cached = services.key_cache.user_for(key_hash)
+    if cached is not None:
+        return cached
+    user = await users.user_for_key_hash(services.db, key_hash=key_hash)
     if user is None:
         raise Unauthenticated("unknown API key")
-    services.key_cache[key] = (time.monotonic(), user)
+    services.key_cache.remember(key_hash, user)
     return user
 
 
-async def _default(services: Services) -> User:
-    cached = services.key_cache.get("__default__")
-    if cached and time.monotonic() - cached[0] < KEY_CACHE_SECONDS:
-        return cached[1]  # type: ignore[return-value]
+async def single_user(services: Services) -> User:
+    """The default user that every request acts as while no key is required."""
+    cached = services.key_cache.default_user()
+    if cached is not None:
+        return cached
     user = await default_user(services)
-    services.key_cache["__default__"] = (time.monotonic(), user)
+    services.key_cache.remember_default_user(user)
     return user
+
+
+async def list_keys(services: Services, *, user_id: str | None = None) -> list[ApiKey]:
+    """The stored keys (or one user's), oldest first, as prefixes: a key is shown only at creation."""
+    return await users.list_keys(services.db, user_id=user_id)
+
+
+async def revoke_key(services: Services, *, ref: str) -> ApiKey:
+    """Delete the key that `ref` (its id, its prefix or the key itself) designates. It stops working at
+    once in this process and, through the key cache's expiry, within LA_KEY_CACHE_SECONDS elsewhere."""
+    found = await users.find_keys(services.db, ref=ref)
+    if not found:
+        raise NotFound(f"no API key with id or prefix {ref!r}", id=ref)
+    if len(found) > 1:
+        ids = ", ".join(k.id for k in found)
+        raise InvalidInput(
+            f"{ref!r} matches {len(found)} keys ({ids}): revoke one by its id", field="key", code="ambiguous"
+        )
+    key = found[0]
+    key_hash = await users.delete_key(services.db, key_id=key.id)
+    if key_hash is not None:
+        services.key_cache.forget(key_hash)
+    return key

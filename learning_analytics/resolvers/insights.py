@@ -31,7 +31,8 @@ PAIRS_CONSIDERED = 200
 
 
 def thresholds(ctx: Context) -> InsightThresholds:
-    return InsightThresholds.from_settings(ctx.settings.insights)
+    """The rules' thresholds: the `insights` settings, with the shared `anomalies` section inside."""
+    return ctx.settings.insights
 
 
 async def build_inputs(ctx: Context) -> InsightInputs:
@@ -101,9 +102,7 @@ async def build_inputs(ctx: Context) -> InsightInputs:
 async def regenerate(ctx: Context) -> int:
     """Run the rule catalog on the current rollups and store the result; returns how many ids were new."""
     through = await rollups.data_through(ctx.db, user_id=ctx.user.id)
-    found = generate_insights(
-        await build_inputs(ctx), thresholds(ctx), limit=ctx.settings.insights.max_insights
-    )
+    found = generate_insights(await build_inputs(ctx), thresholds(ctx))
     return await store.save(ctx.db, user_id=ctx.user.id, insights=found, now=ctx.now, data_through=through)
 
 

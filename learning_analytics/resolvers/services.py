@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 
 from ..config import Settings
 from ..storage import db as storage_db
 from ..storage import migrate
 from ..storage.db import Database, DatabaseBusy
+from .key_cache import KeyCache
 
 __all__ = ["DatabaseBusy", "Services", "running_services"]
 
@@ -18,7 +20,12 @@ __all__ = ["DatabaseBusy", "Services", "running_services"]
 class Services:
     settings: Settings
     db: Database
-    key_cache: dict[str, tuple[float, object]] = field(default_factory=dict)
+    # "Now" for every request context (tests set a fixed one).
+    clock: Callable[[], datetime] = lambda: datetime.now(UTC)
+    key_cache: KeyCache = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.key_cache = KeyCache(ttl_seconds=self.settings.key_cache_seconds)
 
 
 @asynccontextmanager

@@ -28,10 +28,21 @@ class TrendAnswer:
 
 
 async def trend(
-    ctx: Context, *, metric: Metric, period: Period, window: int, forecast_days: int, method: ForecastMethod
+    ctx: Context,
+    *,
+    metric: Metric,
+    period: Period,
+    window: int | None,
+    forecast_days: int | None,
+    method: ForecastMethod,
 ) -> TrendAnswer:
     """Daily values of the metric over the period (0 on inactive days for counts, missing for
-    averages), with the rolling average, OLS trend, forecast, seasonality and anomalies."""
+    averages), with the rolling average, OLS trend, forecast, seasonality and anomalies.
+    `window` and `forecast_days` default to the settings' `trends.short_term_window` and
+    `trends.forecast_days`."""
+    settings = ctx.settings.trends
+    window = settings.short_term_window if window is None else window
+    forecast_days = settings.forecast_days if forecast_days is None else forecast_days
     if not 1 <= window <= MAX_WINDOW:
         raise InvalidInput(f"window must be between 1 and {MAX_WINDOW}", field="window", code="out_of_range")
     if not 0 <= forecast_days <= MAX_FORECAST_DAYS:
@@ -40,10 +51,9 @@ async def trend(
             field="forecastDays",
             code="out_of_range",
         )
-    settings = ctx.settings.trends
     r = await period_range(ctx, period)
     # One read covers the period and the days before it that anomaly detection compares against.
-    lookback = settings.anomaly_lookback_days
+    lookback = ctx.settings.anomalies.lookback_days
     days = await daily_series(ctx, DateRange(r.start - timedelta(days=lookback), r.end))
     history = [metric_value(b, metric) for b in days[:lookback]]
     values = [metric_value(b, metric) for b in days[lookback:]]
@@ -52,9 +62,7 @@ async def trend(
         forecast_days=forecast_days,
         method=method,
         band_percent=settings.direction_band_percent,
-        anomaly_z=settings.anomaly_z,
-        anomaly_lookback=settings.anomaly_lookback_days,
-        min_data_points=ctx.settings.insights.min_data_points,
+        anomaly=ctx.settings.anomalies,
         forecasting=settings.enable_forecasting,
     )
     return TrendAnswer(

@@ -226,11 +226,17 @@ class TopicStat:
         return TopicMastery.from_domain(found)
 
 
-@strawberry.type
+@strawberry.type(
+    description="A topic studied more in the second half of the period than in the first: topics in "
+    "both halves first, by growth, then new ones (isNew), by volume."
+)
 class TrendingTopic:
     name: str
     growth: float = strawberry.field(description="(second half − first half) / max(first half, 1) × 100.")
     first_seen: date
+    is_new: bool = strawberry.field(
+        description="Absent from the first half of the period: its growth only measures its volume."
+    )
 
 
 @strawberry.type
@@ -262,7 +268,8 @@ class TopicAnalytics:
                 for x in t.top_topics
             ],
             trending=[
-                TrendingTopic(name=x.name, growth=x.growth, first_seen=x.first_seen) for x in t.trending
+                TrendingTopic(name=x.name, growth=x.growth, first_seen=x.first_seen, is_new=x.is_new)
+                for x in t.trending
             ],
             connections=[_connection(c) for c in t.connections],
             meta=Meta.from_domain(t.meta),

@@ -6,10 +6,8 @@ from datetime import datetime
 from typing import Any
 
 import strawberry
-from graphql import GraphQLError
 from strawberry.extensions import (
     DisableIntrospection,
-    MaskErrors,
     MaxAliasesLimiter,
     MaxTokensLimiter,
     ParserCache,
@@ -19,11 +17,12 @@ from strawberry.extensions import (
 from strawberry.schema.config import StrawberryConfig
 
 from ..domain import models
-from ..domain.errors import DomainError, InvalidInput, NotFound
+from ..domain.errors import InvalidInput, NotFound
 from ..domain.insights import Importance, InsightType
 from ..domain.periods import Granularity, Period
 from ..domain.progress import Metric
 from ..domain.trends import ForecastMethod
+from ..domain.trends.analysis import DEFAULT_FORECAST_DAYS, DEFAULT_WINDOW
 from ..resolvers import ingest, sessions
 from ..resolvers import insights as insight_resolvers
 from ..resolvers import overview as overview_resolver
@@ -31,9 +30,10 @@ from ..resolvers import progress as progress_resolver
 from ..resolvers import streaks as streak_resolver
 from ..resolvers import topics as topic_resolvers
 from ..resolvers import trends as trend_resolver
-from ..resolvers.services import DatabaseBusy
+from .arguments import given
 from .context import Info
 from .errors import NotFoundError, ValidationError, bad_argument
+from .failures import MaskUnexpectedErrors, Schema
 from .inputs import ExchangeInput, FeedbackInput, SessionInput
 from .insight_types import Insight, InsightList, InsightResult
 from .progress_types import Overview, Progress, Streak, TopicAnalytics, TopicMastery
@@ -93,15 +93,17 @@ class Query:
         return Progress.from_domain(answer)
 
     @strawberry.field(
-        description="The daily series of a metric with its rolling average, OLS trend and forecast."
+        description="The daily series of a metric with its rolling average, OLS trend and forecast; "
+        "an omitted `window` or `forecastDays` is the configured one (LA_TRENDS__SHORT_TERM_WINDOW, "
+        "LA_TRENDS__FORECAST_DAYS; 7 unless set)."
     )
     async def trend(
         self,
         info: Info,
         metric: Metric | None = Metric.QUALITY,
         period: Period | None = Period.LAST_30_DAYS,
-        window: int | None = 7,
-        forecast_days: int | None = 7,
+        window: int | None = DEFAULT_WINDOW,
+        forecast_days: int | None = DEFAULT_FORECAST_DAYS,
         method: ForecastMethod | None = ForecastMethod.LINEAR,
     ) -> Trend:
         try:
@@ -109,8 +111,8 @@ class Query:
                 info.context,
                 metric=metric or Metric.QUALITY,
                 period=period or Period.LAST_30_DAYS,
-                window=7 if window is None else window,
-                forecast_days=7 if forecast_days is None else forecast_days,
+                window=window if given(info, "window") else None,
+                forecast_days=forecast_days if given(info, "forecastDays") else None,
                 method=method or ForecastMethod.LINEAR,
             )
         except InvalidInput as e:
@@ -216,14 +218,7 @@ async def _ingest(info: Info, batch: models.EventBatch) -> IngestSummary | Valid
     return IngestSummary.from_domain(summary)
 
 
-def _should_mask(error: GraphQLError) -> bool:
-    """Hide internals: only errors we raised on purpose, GraphQL's own, or a busy database (the view
-    answers it with 503 and SERVICE_BUSY) reach the client."""
-    original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError | DomainError | DatabaseBusy)
-
-
-def build_schema(*, introspection: bool = True) -> strawberry.Schema:
+def build_schema(*, introspection: bool = True) -> Schema:
     """The schema with parse/validation caches and guards against abusive queries."""
     extensions: list[Any] = [
         lambda: ParserCache(maxsize=256),
@@ -231,11 +226,11 @@ def build_schema(*, introspection: bool = True) -> strawberry.Schema:
         lambda: QueryDepthLimiter(max_depth=12),
         lambda: MaxAliasesLimiter(max_alias_count=30),
         lambda: MaxTokensLimiter(max_token_count=5000),
-        lambda: MaskErrors(should_mask_error=_should_mask),
+        MaskUnexpectedErrors,
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
-    return strawberry.Schema(
+    return Schema(
         query=Query,
         mutation=Mutation,
         types=[NotFoundError],

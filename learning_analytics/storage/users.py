@@ -6,9 +6,9 @@ import hashlib
 import secrets
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, or_, select, update
 
-from ..domain.models import User
+from ..domain.models import ApiKey, User
 from .db import Database
 from .sql import insert_ignore
 from .tables import keys_t, users_t
@@ -83,15 +83,58 @@ async def create_key(db: Database, *, user_id: str, now: datetime) -> str:
 
 
 async def user_for_key(db: Database, *, key: str) -> User | None:
+    return await user_for_key_hash(db, key_hash=hash_key(key))
+
+
+async def user_for_key_hash(db: Database, *, key_hash: str) -> User | None:
     async with db.read() as conn:
         row = (
             await conn.execute(
                 select(users_t)
                 .join(keys_t, keys_t.c.user_id == users_t.c.id)
-                .where(keys_t.c.key_hash == hash_key(key))
+                .where(keys_t.c.key_hash == key_hash)
             )
         ).first()
     return _user(row) if row else None
+
+
+def _api_key(row: object) -> ApiKey:
+    return ApiKey(
+        id=row.id,  # type: ignore[attr-defined]
+        user_id=row.user_id,  # type: ignore[attr-defined]
+        prefix=row.prefix,  # type: ignore[attr-defined]
+        created_at=row.created_at,  # type: ignore[attr-defined]
+    )
+
+
+_KEY_COLUMNS = (keys_t.c.id, keys_t.c.user_id, keys_t.c.prefix, keys_t.c.created_at)
+
+
+async def list_keys(db: Database, *, user_id: str | None = None) -> list[ApiKey]:
+    """Every key (or one user's), oldest first."""
+    query = select(*_KEY_COLUMNS).order_by(keys_t.c.created_at, keys_t.c.id)
+    if user_id is not None:
+        query = query.where(keys_t.c.user_id == user_id)
+    async with db.read() as conn:
+        return [_api_key(r) for r in await conn.execute(query)]
+
+
+async def find_keys(db: Database, *, ref: str) -> list[ApiKey]:
+    """The keys `ref` designates: by id, by the prefix shown at listing, or by the whole key."""
+    query = select(*_KEY_COLUMNS).where(
+        or_(keys_t.c.id == ref, keys_t.c.prefix == ref, keys_t.c.key_hash == hash_key(ref))
+    )
+    async with db.read() as conn:
+        return [_api_key(r) for r in await conn.execute(query.order_by(keys_t.c.created_at))]
+
+
+async def delete_key(db: Database, *, key_id: str) -> str | None:
+    """Delete one key; returns its hash (to forget it from caches), or None if it was gone already."""
+    async with db.write() as conn:
+        row = (
+            await conn.execute(delete(keys_t).where(keys_t.c.id == key_id).returning(keys_t.c.key_hash))
+        ).first()
+    return row[0] if row else None
 
 
 async def any_keys(db: Database) -> bool:

@@ -1,19 +1,24 @@
-"""Overview, progress, streak, topics, mastery and trend on a small hand-made dataset, checked by hand."""
+"""Overview, progress, streak, topics, mastery and trend on a small hand-made dataset, checked by hand.
+
+The service's clock is set to NOW, so "today" and the periods are fixed whatever the wall clock says.
+"""
 
 from __future__ import annotations
 
 import math
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from scipy import stats
-from support import events, exchange, feedback, gql, session
+from support import client_for, events, exchange, feedback, gql, session
 
+from learning_analytics.config import Settings, TrendSettings
 from learning_analytics.storage.rollups import fold_dirty
 
-TODAY = datetime.now(UTC).date()
+NOW = datetime(2026, 3, 18, 15, 30, tzinfo=UTC)  # a Wednesday afternoon
+TODAY = NOW.date()
 
 
 def at(days_ago: int, hour: int = 12, minute: int = 0) -> datetime:
@@ -45,13 +50,19 @@ def dataset() -> dict[str, Any]:
     )
 
 
+async def load(client: httpx.AsyncClient) -> httpx.AsyncClient:
+    """The dataset ingested and folded with the service's clock stopped at NOW."""
+    services = client.app.state.services  # type: ignore[attr-defined]
+    services.clock = lambda: NOW
+    r = await client.post("/api/analytics/events", json=dataset())
+    assert r.status_code == 200, r.text
+    await fold_dirty(services.db, now=NOW)
+    return client
+
+
 @pytest.fixture
 async def loaded(app_client: httpx.AsyncClient) -> httpx.AsyncClient:
-    r = await app_client.post("/api/analytics/events", json=dataset())
-    assert r.status_code == 200, r.text
-    services = app_client.app.state.services  # type: ignore[attr-defined]
-    await fold_dirty(services.db, now=datetime.now(UTC))
-    return app_client
+    return await load(app_client)
 
 
 async def test_overview_sums_the_period_and_compares_it_with_the_previous_one(
@@ -65,7 +76,7 @@ async def test_overview_sums_the_period_and_compares_it_with_the_previous_one(
                        engagement { value change direction } }
               streak { current longest todayComplete lastActiveDate startedOn }
               recentInsights { id } activeGoals { id } recentAchievements { id }
-              meta { period cached dataThrough stale } } }""",
+              meta { period generatedAt dataThrough stale } } }""",
     )
     o = body["data"]["overview"]
 
@@ -90,7 +101,7 @@ async def test_overview_sums_the_period_and_compares_it_with_the_previous_one(
         "startedOn": str(TODAY - timedelta(days=3)),
     }
     assert o["meta"]["period"] == "7d"
-    assert o["meta"]["cached"] is False
+    assert datetime.fromisoformat(o["meta"]["generatedAt"]) == NOW
     assert datetime.fromisoformat(o["meta"]["dataThrough"]) == at(1, 12, 5)
 
 
@@ -116,14 +127,21 @@ async def test_progress_by_day_with_statistics_and_a_chart(loaded: httpx.AsyncCl
         TODAY - timedelta(days=6), time(), UTC
     )
     sessions, quality, corrections = p["statistics"]
+    # Sessions [0, 0, 0, 1, 1, 1, 0] at x = 0..6: x̄ = 3, Sxx = 28, Sxy = Σ(x − 3)·y = 0 + 1 + 2 = 3,
+    # slope = 3/28, ŷ(0) = 3/7 − 3·3/28 = 3/28, ŷ(6) = 21/28: change +600 % > 5 % → IMPROVING.
     assert sessions == {
         "metric": "SESSIONS",
         "total": 3.0,
         "avg": pytest.approx(3 / 7),
         "min": 0.0,
         "max": 1.0,
-        "direction": sessions["direction"],
+        "direction": "IMPROVING",
     }
+    # Quality 0.7, 0.7, 0.75 at x = 3, 4, 5: slope = 0.05 / 2 = 0.025, ŷ(0) = 0.7167 − 4·0.025 = 0.6167,
+    # ŷ(6) = 0.7667: change +24 % → IMPROVING.
+    assert quality["direction"] == "IMPROVING"
+    # Corrections [0, 0, 0, 1, 0, 0, 0]: Sxy = (3 − 3)·1 = 0, a flat line → STABLE.
+    assert corrections["direction"] == "STABLE"
     assert quality["avg"] == pytest.approx((0.8 + 0.7 + 0.5 + 0.9 + 4 * 0.7) / 8)
     assert (quality["min"], quality["max"], quality["total"]) == (
         pytest.approx(0.7),
@@ -163,7 +181,7 @@ async def test_topics_rank_connect_and_trend(loaded: httpx.AsyncClient) -> None:
         """{ topics(period: LAST_7_DAYS) {
               totalTopics distribution { labels datasets { data backgroundColor } }
               topTopics { name sessions exchanges avgQuality mastery { score level totalInteractions } }
-              trending { name growth firstSeen }
+              trending { name growth firstSeen isNew }
               connections { source target strength sessions } } }""",
     )
     t = body["data"]["topics"]
@@ -178,9 +196,13 @@ async def test_topics_rank_connect_and_trend(loaded: httpx.AsyncClient) -> None:
     assert t["distribution"]["labels"] == ["python", "sql", "git"]
     assert t["distribution"]["datasets"][0]["data"] == [3, 2, 0]
     assert t["distribution"]["datasets"][0]["backgroundColor"][:2] == ["#4F46E5", "#10B981"]
+    # python is in sessions A and B, sql in B: Jaccard = 1 shared / 2 holding either = 0.5
     assert t["connections"] == [{"source": "python", "target": "sql", "strength": 0.5, "sessions": 1}]
-    # halves: days 6..4 ago and 2..0 ago (the middle day, when B happened, belongs to neither)
-    assert t["trending"] == [{"name": "python", "growth": 200.0, "firstSeen": str(TODAY - timedelta(days=3))}]
+    # halves: days 6..4 ago and 2..0 ago (the middle day, when B happened, belongs to neither);
+    # python has 0 exchanges in the first and 2 in the second: new, growth (2 − 0) / max(0, 1) × 100
+    assert t["trending"] == [
+        {"name": "python", "growth": 200.0, "firstSeen": str(TODAY - timedelta(days=3)), "isNew": True}
+    ]
 
 
 async def test_topic_mastery_follows_the_formula(loaded: httpx.AsyncClient) -> None:
@@ -245,16 +267,62 @@ async def test_trend_arguments_are_checked(loaded: httpx.AsyncClient) -> None:
 
 
 async def test_data_only_shows_after_the_fold(app_client: httpx.AsyncClient) -> None:
+    services = app_client.app.state.services  # type: ignore[attr-defined]
+    services.clock = lambda: NOW
     await app_client.post("/api/analytics/events", json=dataset())
 
     before = await gql(app_client, "{ overview(period: LAST_7_DAYS) { summary { totalSessions } } }")
-    await fold_dirty(app_client.app.state.services.db, now=datetime.now(UTC))  # type: ignore[attr-defined]
+    await fold_dirty(services.db, now=NOW)
     after = await gql(app_client, "{ overview(period: LAST_7_DAYS) { summary { totalSessions } } }")
 
     assert before["data"]["overview"]["summary"]["totalSessions"] == 0
     assert after["data"]["overview"]["summary"]["totalSessions"] == 3
 
 
-def test_today_is_not_the_edge_of_a_utc_day() -> None:
-    # The dataset is placed at noon UTC on past days; a run straddling midnight would shift it.
-    assert datetime.now(UTC).date() == TODAY or date.today() != TODAY
+async def test_the_periods_follow_the_services_clock(loaded: httpx.AsyncClient) -> None:
+    services = loaded.app.state.services  # type: ignore[attr-defined]
+    services.clock = lambda: NOW + timedelta(days=7)  # a week later: A, B and D are in the previous week
+
+    body = await gql(
+        loaded,
+        "{ overview(period: LAST_7_DAYS) { summary { totalSessions } trends { sessions { value change } } "
+        "meta { generatedAt } } }",
+    )
+
+    o = body["data"]["overview"]
+    assert o["summary"]["totalSessions"] == 0
+    assert o["trends"]["sessions"]["change"] == pytest.approx(-100.0)
+    assert datetime.fromisoformat(o["meta"]["generatedAt"]) == NOW + timedelta(days=7)
+
+
+TREND = """query($window: Int, $forecastDays: Int) {
+  trend(period: LAST_7_DAYS, window: $window, forecastDays: $forecastDays) {
+    window forecast { date } chart { datasets { label } } } }"""
+
+
+async def test_an_omitted_window_and_horizon_are_the_configured_ones(settings: Settings) -> None:
+    configured = settings.model_copy(update={"trends": TrendSettings(short_term_window=3, forecast_days=2)})
+    async with client_for(configured) as client:
+        await load(client)
+
+        omitted = (await gql(client, TREND))["data"]["trend"]
+        literal = await gql(client, "{ trend(period: LAST_7_DAYS, window: 7) { window forecast { date } } }")
+        given = (await gql(client, TREND, {"window": 7, "forecastDays": 7}))["data"]["trend"]
+
+    assert omitted["window"] == 3
+    assert [f["date"] for f in omitted["forecast"]] == [
+        str(TODAY + timedelta(days=1)),
+        str(TODAY + timedelta(days=2)),
+    ]
+    assert omitted["chart"]["datasets"][1]["label"] == "3-day Avg"
+    assert literal["data"]["trend"]["window"] == 7
+    assert len(literal["data"]["trend"]["forecast"]) == 2  # forecastDays omitted: the configured 2
+    assert (given["window"], len(given["forecast"])) == (7, 7)
+
+
+async def test_the_schema_still_shows_the_contract_defaults(app_client: httpx.AsyncClient) -> None:
+    body = await gql(app_client, '{ __type(name: "Query") { fields { name args { name defaultValue } } } }')
+
+    trend = next(f for f in body["data"]["__type"]["fields"] if f["name"] == "trend")
+    defaults = {a["name"]: a["defaultValue"] for a in trend["args"]}
+    assert (defaults["window"], defaults["forecastDays"]) == ("7", "7")

@@ -79,7 +79,8 @@ def _mutate(path: str, value: Any) -> dict[str, Any]:
 
 
 _DELETE = object()
-_FUTURE = (_now() + timedelta(minutes=10)).isoformat()
+# A day ahead, not minutes: the value is fixed at collection, and a long run must not let it become "now".
+_FUTURE = (_now() + timedelta(days=1)).isoformat()
 _SOON = (_now() + timedelta(minutes=2)).isoformat()
 
 

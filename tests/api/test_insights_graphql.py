@@ -1,13 +1,18 @@
-"""Insights and trends on the demo learner, through GraphQL: generation, stable ids, dismiss, rate, view."""
+"""Insights and trends on the demo learner, through GraphQL: generation, stable ids, dismiss, rate, view.
+
+The service's clock is stopped at NOW; two days before it the learner has one very poor session
+(10 exchanges at quality 0.4), an anomaly both for the trend answer and for the insight rules.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+import statistics
+from datetime import UTC, date, datetime, timedelta
 
 import httpx
 import pytest
 from sqlalchemy import func, select
-from support import gql
+from support import events, exchange, gql, session
 
 from learning_analytics.resolvers import insights as insight_resolvers
 from learning_analytics.resolvers.auth import default_user
@@ -25,12 +30,25 @@ LIST = """query($limit: Int, $dismissed: Boolean) {
 }"""
 
 
+NOW = datetime(2026, 3, 18, 15, 30, tzinfo=UTC)
+POOR_SESSION = NOW - timedelta(days=2, hours=5)
+
+
+def poor_session() -> dict[str, object]:
+    return events(
+        [session("poor", POOR_SESSION, 45)],
+        [exchange(f"poor-{i}", "poor", POOR_SESSION + timedelta(minutes=i), 0.4) for i in range(10)],
+    )
+
+
 @pytest.fixture
 async def demo_client(app_client: httpx.AsyncClient) -> httpx.AsyncClient:
     services = app_client.app.state.services  # type: ignore[attr-defined]
-    now = datetime.now(UTC)
-    await load_demo(services, n_users=1, days=120, seed=42, now=now)
-    await fold_dirty(services.db, now=now)
+    services.clock = lambda: NOW
+    await load_demo(services, n_users=1, days=120, seed=42, now=NOW)
+    r = await app_client.post("/api/analytics/events", json=poor_session())
+    assert r.status_code == 200, r.text
+    await fold_dirty(services.db, now=NOW)
     return app_client
 
 
@@ -45,7 +63,8 @@ async def test_the_demo_learner_improves_with_a_forecast_that_brackets_itself(
     body = await gql(
         demo_client,
         "{ trend(metric: QUALITY, period: LAST_90_DAYS, forecastDays: 7) "
-        "{ direction confidence slope forecast { value lowerBound upperBound } anomalies { date zScore } } }",
+        "{ direction confidence slope forecast { value lowerBound upperBound } "
+        "points { date value } anomalies { date value expected zScore } } }",
     )
     t = body["data"]["trend"]
 
@@ -54,7 +73,17 @@ async def test_the_demo_learner_improves_with_a_forecast_that_brackets_itself(
     assert t["slope"] > 0
     assert len(t["forecast"]) == 7
     assert all(f["lowerBound"] < f["value"] < f["upperBound"] for f in t["forecast"])
-    assert all(abs(a["zScore"]) > 2 for a in t["anomalies"])
+    poor_day = POOR_SESSION.date()
+    (anomaly,) = [a for a in t["anomalies"] if a["date"] == str(poor_day)]
+    # Recomputed from the answer's own daily values: the 28 calendar days before the poor day.
+    values = {date.fromisoformat(p["date"]): p["value"] for p in t["points"]}
+    window = [values[poor_day - timedelta(days=k)] for k in range(1, 29)]
+    window = [v for v in window if v is not None]
+    mean, sd = statistics.fmean(window), statistics.stdev(window)
+    assert anomaly["value"] == pytest.approx(values[poor_day])
+    assert anomaly["expected"] == pytest.approx(mean, rel=1e-9)
+    assert anomaly["zScore"] == pytest.approx((values[poor_day] - mean) / sd, rel=1e-9)
+    assert anomaly["zScore"] < -2
 
 
 async def test_the_demo_learner_gets_at_least_five_distinct_rules(demo_client: httpx.AsyncClient) -> None:
@@ -63,6 +92,10 @@ async def test_the_demo_learner_gets_at_least_five_distinct_rules(demo_client: h
 
     rules = {i["rule"] for i in page["insights"]}
     assert len(rules) >= 5, rules
+    (anomaly,) = [i for i in page["insights"] if i["rule"] == "quality_anomaly"]
+    assert anomaly["title"] == "Unusually Low Quality"
+    assert anomaly["data"]["date"] == str(POOR_SESSION.date())
+    assert anomaly["data"]["z_score"] < -2
     assert page["total"] >= len(page["insights"])
     assert page["newSinceLastVisit"] == page["total"]
     for i in page["insights"]:

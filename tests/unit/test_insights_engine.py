@@ -8,9 +8,8 @@ from dataclasses import replace
 from datetime import date, timedelta
 
 import pytest
-from test_insights_support import NOW, TODAY, ago, day, hour, inputs, topic
+from insight_fixtures import NOW, TODAY, ago, day, hour, inputs, topic
 
-from learning_analytics.config import InsightSettings
 from learning_analytics.domain.insights import (
     EXPIRY,
     RULES,
@@ -88,14 +87,6 @@ def test_the_catalog_covers_every_seed_example_with_a_type_and_description() -> 
         assert spec.id == rule_id
         assert isinstance(spec.type, InsightType)
         assert spec.description
-
-
-def test_thresholds_default_to_the_config_defaults() -> None:
-    assert InsightThresholds.from_settings(InsightSettings()) == InsightThresholds()
-    custom = InsightSettings(inactive_days=5, session_milestones=[3, 6])
-    mapped = InsightThresholds.from_settings(custom)
-    assert mapped.inactive_days == 5
-    assert mapped.session_milestones == (3, 6)
 
 
 def test_a_window_of_zero_days_is_a_configuration_error() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import math
 
-from test_insights_support import ago, evaluate, inputs, one, topic
+from insight_fixtures import ago, evaluate, inputs, one, topic
 
 from learning_analytics.domain.insights import Importance, InsightType, TopicPair, TopicStat
 
@@ -15,7 +15,7 @@ def test_two_topics_often_studied_together_are_a_strong_connection() -> None:
 
     insight = one("strong_connection", inputs(topics=topics, pairs=[pair]))
 
-    strength = 8 / math.sqrt(20 * 12)
+    strength = 8 / (20 + 12 - 8)  # Jaccard: 8 shared sessions of the 24 holding either topic = 1/3
     assert insight.title == "Strong Connection"
     assert insight.type is InsightType.KNOWLEDGE
     assert insight.importance is Importance.LOW
@@ -38,7 +38,7 @@ def test_four_shared_sessions_are_not_a_strong_connection() -> None:
 
 
 def test_a_weak_strength_is_not_a_strong_connection() -> None:
-    topics = [topic("python", sessions=100), topic("git", sessions=20)]  # 10 / √2000 = 0.22
+    topics = [topic("python", sessions=100), topic("git", sessions=20)]  # 10 / (100 + 20 − 10) = 0.09
 
     assert evaluate("strong_connection", inputs(topics=topics, pairs=[TopicPair("python", "git", 10)])) == []
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from test_insights_support import ago, day, evaluate, inputs, one, topic
+from insight_fixtures import ago, day, evaluate, inputs, one, topic
 
 from learning_analytics.domain.insights import Importance, InsightType, LifetimeTotals, TopicPair
 from learning_analytics.domain.rollups import Bucket

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_insights_support import TH, ago, day, evaluate, hour, inputs, one, topic
+from insight_fixtures import TH, ago, day, evaluate, hour, inputs, one, topic
 
 from learning_analytics.domain.insights import Importance, InsightType, LifetimeTotals
 from learning_analytics.domain.rollups import Bucket

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from test_insights_support import ago, day, evaluate, inputs, one
+from insight_fixtures import ago, day, evaluate, inputs, one
 
 from learning_analytics.domain.insights import Importance, InsightType, LifetimeTotals
 from learning_analytics.domain.rollups import Bucket

@@ -7,8 +7,7 @@ from datetime import date, timedelta
 import numpy as np
 import pytest
 
-from learning_analytics.domain.errors import InvalidInput
-from learning_analytics.domain.trends import Anomaly, anomalies
+from learning_analytics.domain.trends import Anomaly, AnomalyThresholds, anomalies
 
 REL = 1e-9
 FIRST = date(2026, 3, 1)
@@ -84,7 +83,7 @@ def test_a_window_with_too_few_values_flags_nothing() -> None:
     values: list[float | None] = [10.0, None, 11.0, None, 9.0, 10.0, None, 100.0]
 
     assert anomalies(values, first_day=FIRST) == []
-    assert len(anomalies(values, first_day=FIRST, min_data_points=4)) == 1
+    assert len(anomalies(values, first_day=FIRST, thresholds=AnomalyThresholds(min_data_points=4))) == 1
 
 
 def test_the_window_is_positional_over_calendar_days() -> None:
@@ -92,7 +91,7 @@ def test_the_window_is_positional_over_calendar_days() -> None:
     values: list[float | None] = [*old, *([None] * 30), 100.0]
 
     assert anomalies(values, first_day=FIRST) == []
-    assert len(anomalies(values, first_day=FIRST, lookback=40)) == 1
+    assert len(anomalies(values, first_day=FIRST, thresholds=AnomalyThresholds(lookback_days=40))) == 1
 
 
 def test_a_window_of_equal_values_flags_nothing() -> None:
@@ -105,7 +104,9 @@ def test_the_threshold_is_strict_and_a_dip_has_a_negative_z() -> None:
     mean, sd = float(np.mean(values)), float(np.std(values, ddof=1))
 
     dip = anomalies([*values, mean - 3 * sd], first_day=FIRST)
-    at_threshold = anomalies([*values, 14.0], first_day=FIRST, threshold=(14.0 - mean) / sd)
+    at_threshold = anomalies(
+        [*values, 14.0], first_day=FIRST, thresholds=AnomalyThresholds(z_threshold=(14.0 - mean) / sd)
+    )
 
     assert dip[0].z_score == pytest.approx(-3.0, rel=REL)
     assert at_threshold == []
@@ -116,8 +117,8 @@ def test_short_or_empty_series_have_no_anomalies(values: list[float | None]) -> 
     assert anomalies(values, first_day=FIRST) == []
 
 
-def test_bad_parameters_are_rejected_with_their_field() -> None:
-    with pytest.raises(InvalidInput) as lookback:
-        anomalies([1.0], first_day=FIRST, lookback=0)
-
-    assert lookback.value.field == "lookback"
+def test_bad_thresholds_are_rejected_naming_the_setting() -> None:
+    with pytest.raises(ValueError, match="lookback_days"):
+        AnomalyThresholds(lookback_days=0)
+    with pytest.raises(ValueError, match="z_threshold"):
+        AnomalyThresholds(z_threshold=-1.0)

@@ -7,7 +7,7 @@ import math
 
 import numpy as np
 import pytest
-from scipy import stats
+from scipy import optimize, stats
 
 from learning_analytics.domain.errors import InvalidInput
 from learning_analytics.domain.trends import ForecastMethod, fit_holt, forecast
@@ -123,10 +123,50 @@ def test_holt_fitted_parameters_are_no_worse_than_a_grid_of_alternatives(seed: i
     assert fitted_sse <= best_at_random * (1 + 1e-12)
 
 
-def test_holt_fitting_is_deterministic() -> None:
-    y = noisy_series(9)
+def test_holt_worked_by_hand() -> None:
+    # y = 1, 2, 4, 7 with α = β = 0.5; start ℓ₀ = 1, b₀ = 2 − 1 = 1.
+    # t=1: ŷ = 2, e = 0,    ℓ = 0.5·2 + 0.5·2 = 2,        b = 0.5·(2 − 1) + 0.5·1 = 1
+    # t=2: ŷ = 3, e = 1,    ℓ = 0.5·4 + 0.5·3 = 3.5,      b = 0.5·(3.5 − 2) + 0.5·1 = 1.25
+    # t=3: ŷ = 4.75, e = 2.25, ℓ = 0.5·7 + 0.5·4.75 = 5.875, b = 0.5·(5.875 − 3.5) + 0.5·1.25 = 1.8125
+    # SSE = 0 + 1 + 5.0625 = 6.0625; σ = √(6.0625 / (4 − 2)); forecasts ℓ + k·b = 7.6875, 9.5
+    fit = fit_holt([1.0, 2.0, 4.0, 7.0], alpha=0.5, beta=0.5)
 
-    assert fit_holt(y) == fit_holt(y)
+    assert (fit.level, fit.trend, fit.sse) == pytest.approx((5.875, 1.8125, 6.0625), rel=REL)
+    assert fit.sigma == pytest.approx(math.sqrt(6.0625 / 2), rel=REL)
+    assert (fit.point(1), fit.point(2)) == pytest.approx((7.6875, 9.5), rel=REL)
+    # variance two steps ahead: σ² (1 + α² (1 + β)²) = 3.03125 · (1 + 0.25 · 2.25)
+    assert fit.variance(2) == pytest.approx(3.03125 * 1.5625, rel=REL)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 9])
+def test_holt_fitted_state_is_the_recursion_at_its_own_parameters(seed: int) -> None:
+    y = noisy_series(seed)
+
+    fit = fit_holt(y)
+
+    level, trend, sse = reference_holt(y, fit.alpha, fit.beta)
+    assert (fit.level, fit.trend, fit.sse) == pytest.approx((level, trend, sse), rel=REL)
+    assert fit.n == len(y)
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3, 4, 5])
+def test_holt_fitted_parameters_are_as_good_as_a_continuous_optimiser(seed: int) -> None:
+    y = noisy_series(seed)
+    starts = [(0.5, 0.5), (0.9, 0.1), (0.1, 0.9), (0.3, 0.05)]
+    best = min(
+        optimize.minimize(
+            lambda p: reference_holt(y, float(p[0]), float(p[1]))[2],
+            x0=start,
+            bounds=[(0.0, 1.0), (0.0, 1.0)],
+            method="L-BFGS-B",
+        ).fun
+        for start in starts
+    )
+
+    fit = fit_holt(y)
+
+    # The grid's last step is 0.00005: its SSE may exceed the true minimum only by a rounding residue.
+    assert fit.sse <= best * (1 + 1e-6)
 
 
 def test_holt_forecast_uses_the_available_values_and_the_holt_variance() -> None:

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from enum import StrEnum
 
 from learning_analytics.domain.mastery import MasteryLevel
 from learning_analytics.domain.rollups import Bucket
 from learning_analytics.domain.streaks import EMPTY_STREAK, Streak
+from learning_analytics.domain.trends.anomaly_detection import AnomalyThresholds
 
 
 class InsightType(StrEnum):
@@ -129,18 +130,20 @@ class InsightInputs:
 
 @dataclass(frozen=True, slots=True)
 class InsightThresholds:
-    """The thresholds of the rules (defaults from the seeds); the caller maps them from its settings."""
+    """The thresholds of the rules, with the seeds' defaults: the single definition of each (the
+    `insights` section of the settings is this class). `anomaly` is shared with the trend answer and
+    set from the settings' `anomalies` section."""
 
     period_days: int = 30
     min_data_points: int = 5
     confidence_threshold: float = 0.7
+    max_insights: int = 10
     max_recommendations: int = 5
     max_per_rule: int = 3
     quality_change_percent: float = 10.0
     activity_up_percent: float = 50.0
     activity_down_percent: float = 30.0
-    anomaly_z: float = 2.0
-    anomaly_lookback_days: int = 28
+    anomaly: AnomalyThresholds = field(default_factory=AnomalyThresholds)
     anomaly_recent_days: int = 3
     anomaly_min_exchanges: int = 3
     typical_days: int = 28
@@ -173,7 +176,6 @@ class InsightThresholds:
     def __post_init__(self) -> None:
         for name in (
             "period_days",
-            "anomaly_lookback_days",
             "anomaly_recent_days",
             "typical_days",
             "recent_days",
@@ -190,32 +192,10 @@ class InsightThresholds:
         return max(
             2 * self.period_days,
             self.recent_days + self.correction_baseline_days,
-            self.anomaly_lookback_days + self.anomaly_recent_days,
+            self.anomaly.lookback_days + self.anomaly_recent_days,
             self.typical_days + 2,
             self.milestone_window_days,
         )
-
-    @classmethod
-    def from_settings(cls, settings: object) -> InsightThresholds:
-        """Thresholds read from any object with attributes of the same names (e.g. the config section).
-
-        A missing attribute keeps its default; sequences become tuples of ints.
-        """
-        values: dict[str, object] = {}
-        for f in fields(cls):
-            if not hasattr(settings, f.name):
-                continue
-            raw = getattr(settings, f.name)
-            default = f.default
-            if isinstance(default, tuple):
-                values[f.name] = tuple(int(v) for v in raw)
-            elif isinstance(default, bool):
-                values[f.name] = bool(raw)
-            elif isinstance(default, int):
-                values[f.name] = int(raw)
-            else:
-                values[f.name] = float(raw)
-        return cls(**values)  # type: ignore[arg-type]
 
 
 Rule = Callable[[InsightInputs, InsightThresholds], list[Insight]]

@@ -37,13 +37,13 @@ _ONE_DAY = timedelta(days=1)
 
 
 def quality_anomaly(inputs: InsightInputs, thresholds: InsightThresholds) -> list[Insight]:
-    """A day of the last `anomaly_recent_days` whose quality is |z| > `anomaly_z` from the previous days.
+    """A day of the last `anomaly_recent_days` whose quality is an anomaly by `thresholds.anomaly`.
 
-    Uses `domain.trends.anomalies` on the daily average quality: the window is the
-    `anomaly_lookback_days` calendar days before the day, with at least `min_data_points` days of
-    data; a day with fewer than `anomaly_min_exchanges` scored exchanges counts as missing.
+    Uses `domain.trends.anomalies` on the daily average quality: |z| > `anomaly.z_threshold` against
+    the `anomaly.lookback_days` calendar days before the day, with at least `anomaly.min_data_points`
+    days of data; a day with fewer than `anomaly_min_exchanges` scored exchanges counts as missing.
     """
-    lookback, recent = thresholds.anomaly_lookback_days, thresholds.anomaly_recent_days
+    lookback, recent = thresholds.anomaly.lookback_days, thresholds.anomaly_recent_days
     window = daily_window(inputs.daily, today=inputs.today, days=lookback + recent)
     values = [
         b.quality.mean if b.quality.n >= thresholds.anomaly_min_exchanges else None for b in window.buckets
@@ -52,9 +52,7 @@ def quality_anomaly(inputs: InsightInputs, thresholds: InsightThresholds) -> lis
         values[lookback:],
         first_day=inputs.today - timedelta(days=recent - 1),
         history=values[:lookback],
-        threshold=thresholds.anomaly_z,
-        lookback=lookback,
-        min_data_points=thresholds.min_data_points,
+        thresholds=thresholds.anomaly,
     )
     insights: list[Insight] = []
     for anomaly in found:
@@ -90,7 +88,7 @@ def quality_anomaly(inputs: InsightInputs, thresholds: InsightThresholds) -> lis
                     "expected": r4(anomaly.expected),
                     "std": r4((anomaly.value - anomaly.expected) / anomaly.z_score),
                     "z_score": r4(anomaly.z_score),
-                    "threshold_z": thresholds.anomaly_z,
+                    "threshold_z": thresholds.anomaly.z_threshold,
                     "lookback_days": lookback,
                     "exchanges": window.day(anomaly.date).quality.n,
                 },

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from datetime import timedelta
 
@@ -24,6 +23,7 @@ from learning_analytics.domain.insights.support import (
     r4,
     saturation,
 )
+from learning_analytics.domain.topics import connection_strength
 
 STRONG_CONNECTION = "strong_connection"
 KNOWLEDGE_GAP = "knowledge_gap"
@@ -34,16 +34,10 @@ def _stats(inputs: InsightInputs) -> dict[str, TopicStat]:
     return {stat.topic: stat for stat in inputs.topics}
 
 
-def connection_strength(shared: int, sessions_a: int, sessions_b: int) -> float:
-    """The cosine (Ochiai) strength of a connection: shared / √(sessions_a · sessions_b), in [0, 1]."""
-    if sessions_a <= 0 or sessions_b <= 0:
-        return 0.0
-    return min(1.0, shared / math.sqrt(sessions_a * sessions_b))
-
-
 def strong_connection(inputs: InsightInputs, thresholds: InsightThresholds) -> list[Insight]:
     """Topic pairs studied together in ≥ `strong_connection_min_sessions` sessions with a strength
-    (`connection_strength`) ≥ `strong_connection_strength`, strongest first.
+    (`domain.topics.connection_strength`, the Jaccard index of their lifetime session sets)
+    ≥ `strong_connection_strength`, strongest first.
     """
     stats = _stats(inputs)
     found: list[tuple[float, int, Insight]] = []

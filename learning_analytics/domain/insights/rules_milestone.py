@@ -1,8 +1,12 @@
-"""Milestone rules: session, exchange, streak and topic counts crossed in the last days."""
+"""Milestone rules: session, exchange, streak and topic counts crossed in the last days.
+
+Sessions and exchanges are one rule with a parameter, `count_milestone` with `SESSIONS` or
+`EXCHANGES`; each reports under its own rule id.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -12,9 +16,11 @@ from learning_analytics.domain.insights.model import (
     InsightInputs,
     InsightThresholds,
     InsightType,
+    LifetimeTotals,
     make_insight,
 )
 from learning_analytics.domain.insights.support import daily_window, dashboard_url, day_label, plural
+from learning_analytics.domain.rollups import Bucket
 
 SESSION_MILESTONE = "session_milestone"
 EXCHANGE_MILESTONE = "exchange_milestone"
@@ -67,64 +73,76 @@ def _data(c: Crossing) -> dict[str, object]:
     return data
 
 
-def _count_milestone(
-    inputs: InsightInputs, thresholds: InsightThresholds, *, exchanges: bool
-) -> Crossing | None:
-    first = _window_first(inputs, thresholds)
+@dataclass(frozen=True, slots=True)
+class CountMilestone:
+    """What a count milestone counts: its rule id, the lifetime total and the per-day count it reads, the
+    milestones, and its wording (`title` and `description` are formatted with milestone, day and total)."""
+
+    rule: str
+    total: Callable[[LifetimeTotals], int]
+    per_day: Callable[[Bucket], int]
+    milestones: Callable[[InsightThresholds], Sequence[int]]
+    title: str
+    description: str
+    importance: Importance
+    icon: str
+
+
+SESSIONS = CountMilestone(
+    rule=SESSION_MILESTONE,
+    total=lambda totals: totals.sessions,
+    per_day=lambda bucket: bucket.sessions,
+    milestones=lambda thresholds: thresholds.session_milestones,
+    title="{milestone} learning sessions completed!",
+    description=(
+        "Congratulations! You've completed {milestone} learning sessions (reached on {day}; {total} in total)."
+    ),
+    importance=Importance.HIGH,
+    icon="trophy",
+)
+EXCHANGES = CountMilestone(
+    rule=EXCHANGE_MILESTONE,
+    total=lambda totals: totals.exchanges,
+    per_day=lambda bucket: bucket.exchanges,
+    milestones=lambda thresholds: thresholds.exchange_milestones,
+    title="{milestone} exchanges with your tutor!",
+    description=(
+        "You've had {milestone} learning exchanges with your tutor (reached on {day}; {total} in total)."
+    ),
+    importance=Importance.MEDIUM,
+    icon="message",
+)
+
+
+def count_milestone(
+    inputs: InsightInputs, thresholds: InsightThresholds, *, counted: CountMilestone
+) -> list[Insight]:
+    """The lifetime total of `counted` passed one of its milestones in the last `milestone_window_days`
+    days (`crossing`): the largest such milestone, on the day it was reached."""
     window = daily_window(inputs.daily, today=inputs.today, days=thresholds.milestone_window_days)
-    per_day = {b.day: b.exchanges if exchanges else b.sessions for b in window.buckets}
-    total = inputs.totals.exchanges if exchanges else inputs.totals.sessions
-    milestones = thresholds.exchange_milestones if exchanges else thresholds.session_milestones
-    return crossing(total, per_day, first=first, today=inputs.today, milestones=milestones)
-
-
-def session_milestone(inputs: InsightInputs, thresholds: InsightThresholds) -> list[Insight]:
-    """Lifetime sessions passed one of `session_milestones` in the last `milestone_window_days` days."""
-    c = _count_milestone(inputs, thresholds, exchanges=False)
+    c = crossing(
+        counted.total(inputs.totals),
+        {b.day: counted.per_day(b) for b in window.buckets},
+        first=_window_first(inputs, thresholds),
+        today=inputs.today,
+        milestones=counted.milestones(thresholds),
+    )
     if c is None:
         return []
+    wording = {"milestone": c.milestone, "day": day_label(c.day), "total": c.total}
     return [
         make_insight(
             inputs,
-            rule=SESSION_MILESTONE,
+            rule=counted.rule,
             type=InsightType.MILESTONE,
             fact_key=str(c.milestone),
             fact_day=c.day,
-            title=f"{c.milestone} learning sessions completed!",
-            description=(
-                f"Congratulations! You've completed {c.milestone} learning sessions "
-                f"(reached on {day_label(c.day)}; {c.total} in total)."
-            ),
-            importance=Importance.HIGH,
+            title=counted.title.format(**wording),
+            description=counted.description.format(**wording),
+            importance=counted.importance,
             confidence=1.0,
             data=_data(c),
-            icon="trophy",
-            action_url=dashboard_url("achievements"),
-        )
-    ]
-
-
-def exchange_milestone(inputs: InsightInputs, thresholds: InsightThresholds) -> list[Insight]:
-    """Lifetime exchanges passed one of `exchange_milestones` in the last `milestone_window_days` days."""
-    c = _count_milestone(inputs, thresholds, exchanges=True)
-    if c is None:
-        return []
-    return [
-        make_insight(
-            inputs,
-            rule=EXCHANGE_MILESTONE,
-            type=InsightType.MILESTONE,
-            fact_key=str(c.milestone),
-            fact_day=c.day,
-            title=f"{c.milestone} exchanges with your tutor!",
-            description=(
-                f"You've had {c.milestone} learning exchanges with your tutor "
-                f"(reached on {day_label(c.day)}; {c.total} in total)."
-            ),
-            importance=Importance.MEDIUM,
-            confidence=1.0,
-            data=_data(c),
-            icon="message",
+            icon=counted.icon,
             action_url=dashboard_url("achievements"),
         )
     ]

@@ -1,7 +1,12 @@
-"""Trend rules: quality and activity of the last period against the period before it."""
+"""Trend rules: quality and activity of the last period against the period before it.
+
+Each is one rule with a parameter, its direction: `quality_change` with `IMPROVED` or `DECLINED`,
+`activity_change` with `ACTIVITY_ROSE` or `ACTIVITY_FELL`; each direction reports under its own rule id.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -54,7 +59,28 @@ def _periods(inputs: InsightInputs, thresholds: InsightThresholds) -> _Periods:
     )
 
 
-def _quality_change(inputs: InsightInputs, thresholds: InsightThresholds, *, rising: bool) -> list[Insight]:
+@dataclass(frozen=True, slots=True)
+class QualityChange:
+    """A direction of the quality-change rule: its rule id, its sign (+1: the last period above the
+    previous one, −1: below) and its wording."""
+
+    rule: str
+    sign: float
+    title: str
+    verb: str
+    icon: str
+
+
+IMPROVED = QualityChange(QUALITY_IMPROVED, 1.0, "Quality Improving", "rose", "trending-up")
+DECLINED = QualityChange(QUALITY_DECLINED, -1.0, "Quality Declining", "fell", "trending-down")
+
+
+def quality_change(
+    inputs: InsightInputs, thresholds: InsightThresholds, *, direction: QualityChange
+) -> list[Insight]:
+    """Average quality of the last `period_days` moved ≥ `quality_change_percent` in `direction`
+    from the previous period's: change = (current − previous) / previous, both over ≥ `min_data_points`
+    scored exchanges, with a Welch test giving confidence 1 − p ≥ `confidence_threshold`."""
     p = _periods(inputs, thresholds)
     current = p.window.merged(p.current_first, inputs.today).quality
     previous = p.window.merged(p.previous_first, p.previous_last).quality
@@ -64,24 +90,22 @@ def _quality_change(inputs: InsightInputs, thresholds: InsightThresholds, *, ris
     if previous_avg <= 0.0:
         return []
     change = (current_avg - previous_avg) / previous_avg
-    threshold = thresholds.quality_change_percent / 100.0
-    if not at_least(change if rising else -change, threshold):
+    if not at_least(direction.sign * change, thresholds.quality_change_percent / 100.0):
         return []
     p_value = welch_p_value(current, previous)
     if p_value is None or 1.0 - p_value < thresholds.confidence_threshold:
         return []
-    verb = "rose" if rising else "fell"
     return [
         make_insight(
             inputs,
-            rule=QUALITY_IMPROVED if rising else QUALITY_DECLINED,
+            rule=direction.rule,
             type=InsightType.TREND,
             fact_key=f"{p.days}d",
             fact_day=inputs.today,
-            title="Quality Improving" if rising else "Quality Declining",
+            title=direction.title,
             description=(
-                f"Your average quality {verb} {pct(abs(change))} to {num(current_avg)} over the last "
-                f"{p.days} days (previous {p.days} days: {num(previous_avg)}; "
+                f"Your average quality {direction.verb} {pct(abs(change))} to {num(current_avg)} over the "
+                f"last {p.days} days (previous {p.days} days: {num(previous_avg)}; "
                 f"{current.n} and {previous.n} scored exchanges)."
             ),
             importance=Importance.HIGH,
@@ -97,23 +121,55 @@ def _quality_change(inputs: InsightInputs, thresholds: InsightThresholds, *, ris
                 "threshold_percent": thresholds.quality_change_percent,
                 "p_value": r4(p_value),
             },
-            icon="trending-up" if rising else "trending-down",
+            icon=direction.icon,
             action_url=dashboard_url("trends", metric="quality", period=f"{p.days}d"),
         )
     ]
 
 
-def quality_improved(inputs: InsightInputs, thresholds: InsightThresholds) -> list[Insight]:
-    """Average quality of the last period ≥ `quality_change_percent` above the previous period's."""
-    return _quality_change(inputs, thresholds, rising=True)
+@dataclass(frozen=True, slots=True)
+class ActivityChange:
+    """A direction of the activity-change rule: its rule id, its sign, the threshold it reads, and its
+    wording (`description` is formatted with change, current, previous and days)."""
+
+    rule: str
+    sign: float
+    threshold_percent: Callable[[InsightThresholds], float]
+    title: str
+    description: str
+    icon: str
 
 
-def quality_declined(inputs: InsightInputs, thresholds: InsightThresholds) -> list[Insight]:
-    """Average quality of the last period ≥ `quality_change_percent` below the previous period's."""
-    return _quality_change(inputs, thresholds, rising=False)
+ACTIVITY_ROSE = ActivityChange(
+    rule=ACTIVITY_UP,
+    sign=1.0,
+    threshold_percent=lambda t: t.activity_up_percent,
+    title="Activity Up",
+    description=(
+        "Learning activity up {change} from the previous {days} days: {current} sessions "
+        "in the last {days} days against {previous}."
+    ),
+    icon="activity",
+)
+ACTIVITY_FELL = ActivityChange(
+    rule=ACTIVITY_DOWN,
+    sign=-1.0,
+    threshold_percent=lambda t: t.activity_down_percent,
+    title="Activity Declining",
+    description=(
+        "Session frequency is declining: down {change} to {current} sessions in the last "
+        "{days} days (previous {days} days: {previous})."
+    ),
+    icon="trending-down",
+)
 
 
-def _activity_change(inputs: InsightInputs, thresholds: InsightThresholds, *, rising: bool) -> list[Insight]:
+def activity_change(
+    inputs: InsightInputs, thresholds: InsightThresholds, *, direction: ActivityChange
+) -> list[Insight]:
+    """Sessions of the last `period_days` moved ≥ the direction's threshold from the previous full
+    period's (≥ `min_data_points` sessions then): change = (current − previous) / previous, with a Welch
+    test on the daily counts giving confidence 1 − p ≥ `confidence_threshold`."""
     p = _periods(inputs, thresholds)
     first_day = inputs.totals.first_day
     if first_day is not None and first_day > p.previous_first:
@@ -124,35 +180,25 @@ def _activity_change(inputs: InsightInputs, thresholds: InsightThresholds, *, ri
     if previous < thresholds.min_data_points:
         return []
     change = (current - previous) / previous
-    threshold = (thresholds.activity_up_percent if rising else thresholds.activity_down_percent) / 100.0
-    if not at_least(change if rising else -change, threshold):
+    threshold_percent = direction.threshold_percent(thresholds)
+    if not at_least(direction.sign * change, threshold_percent / 100.0):
         return []
     p_value = welch_p_value(
         moments_of(float(s) for s in current_days), moments_of(float(s) for s in previous_days)
     )
     if p_value is None or 1.0 - p_value < thresholds.confidence_threshold:
         return []
-    if rising:
-        title = "Activity Up"
-        description = (
-            f"Learning activity up {pct(change)} from the previous {p.days} days: {current} sessions "
-            f"in the last {p.days} days against {previous}."
-        )
-    else:
-        title = "Activity Declining"
-        description = (
-            f"Session frequency is declining: down {pct(-change)} to {current} sessions in the last "
-            f"{p.days} days (previous {p.days} days: {previous})."
-        )
     return [
         make_insight(
             inputs,
-            rule=ACTIVITY_UP if rising else ACTIVITY_DOWN,
+            rule=direction.rule,
             type=InsightType.TREND,
             fact_key=f"{p.days}d",
             fact_day=inputs.today,
-            title=title,
-            description=description,
+            title=direction.title,
+            description=direction.description.format(
+                change=pct(abs(change)), current=current, previous=previous, days=p.days
+            ),
             importance=Importance.MEDIUM,
             confidence=1.0 - p_value,
             data={
@@ -161,22 +207,10 @@ def _activity_change(inputs: InsightInputs, thresholds: InsightThresholds, *, ri
                 "period": f"{p.days}d",
                 "current_sessions": current,
                 "previous_sessions": previous,
-                "threshold_percent": (
-                    thresholds.activity_up_percent if rising else thresholds.activity_down_percent
-                ),
+                "threshold_percent": threshold_percent,
                 "p_value": r4(p_value),
             },
-            icon="activity" if rising else "trending-down",
+            icon=direction.icon,
             action_url=dashboard_url("trends", metric="sessions", period=f"{p.days}d"),
         )
     ]
-
-
-def activity_up(inputs: InsightInputs, thresholds: InsightThresholds) -> list[Insight]:
-    """Sessions of the last period ≥ `activity_up_percent` above the previous full period's."""
-    return _activity_change(inputs, thresholds, rising=True)
-
-
-def activity_down(inputs: InsightInputs, thresholds: InsightThresholds) -> list[Insight]:
-    """Sessions of the last period ≥ `activity_down_percent` below the previous full period's."""
-    return _activity_change(inputs, thresholds, rising=False)

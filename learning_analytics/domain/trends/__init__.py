@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from learning_analytics.domain.trends.anomaly_detection import Anomaly, anomalies
+from learning_analytics.domain.trends.anomaly_detection import Anomaly, AnomalyThresholds, anomalies
 from learning_analytics.domain.trends.forecasting import (
     ForecastMethod,
     ForecastValue,
@@ -17,6 +17,7 @@ from learning_analytics.domain.trends.weekly import WEEKDAY_NAMES, Seasonality, 
 __all__ = [
     "WEEKDAY_NAMES",
     "Anomaly",
+    "AnomalyThresholds",
     "ForecastMethod",
     "ForecastValue",
     "HoltFit",

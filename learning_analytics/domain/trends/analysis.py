@@ -8,7 +8,7 @@ from datetime import date, timedelta
 
 from learning_analytics.domain import charts
 from learning_analytics.domain.periods import Granularity, bucket_label
-from learning_analytics.domain.trends.anomaly_detection import Anomaly, anomalies
+from learning_analytics.domain.trends.anomaly_detection import Anomaly, AnomalyThresholds, anomalies
 from learning_analytics.domain.trends.forecasting import ForecastMethod, forecast
 from learning_analytics.domain.trends.regression import TrendFit, linear_trend
 from learning_analytics.domain.trends.series import rolling_average
@@ -41,16 +41,22 @@ class TrendAnalysis:
         return [self.first_day + timedelta(days=i) for i in range(len(self.values))]
 
 
+# The seed's short-term window and forecast horizon: the defaults of the trend answer's arguments.
+DEFAULT_WINDOW = 7
+DEFAULT_FORECAST_DAYS = 7
+
+
 @dataclass(frozen=True, slots=True)
 class TrendOptions:
-    window: int = 7
-    forecast_days: int = 7
-    method: ForecastMethod = ForecastMethod.LINEAR
-    band_percent: float = 5.0
-    anomaly_z: float = 2.0
-    anomaly_lookback: int = 28
-    min_data_points: int = 5
-    forecasting: bool = True
+    """How to analyse a series: rolling `window` days, `forecast_days` by `method` (none unless
+    `forecasting`), the direction band of the OLS fit, and when a day is an anomaly."""
+
+    window: int
+    forecast_days: int
+    method: ForecastMethod
+    band_percent: float
+    anomaly: AnomalyThresholds
+    forecasting: bool
 
 
 def analyze(
@@ -58,7 +64,7 @@ def analyze(
     *,
     first_day: date,
     history: Sequence[float | None] = (),
-    options: TrendOptions = TrendOptions(),
+    options: TrendOptions,
 ) -> TrendAnalysis:
     """Run every trend statistic on a daily series (None = a day without data for an average; counts
     pass 0 for inactive days). `history` holds the days just before `first_day`, for anomalies."""
@@ -78,16 +84,7 @@ def analyze(
         fit=linear_trend(series, band_percent=options.band_percent),
         forecast=points,
         seasonality=seasonality(series, first_day=first_day),
-        anomalies=tuple(
-            anomalies(
-                series,
-                first_day=first_day,
-                history=history,
-                threshold=options.anomaly_z,
-                lookback=options.anomaly_lookback,
-                min_data_points=options.min_data_points,
-            )
-        ),
+        anomalies=tuple(anomalies(series, first_day=first_day, history=history, thresholds=options.anomaly)),
     )
 
 

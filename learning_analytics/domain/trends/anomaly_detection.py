@@ -7,11 +7,22 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from learning_analytics.domain.errors import InvalidInput
 
-DEFAULT_THRESHOLD = 2.0
-DEFAULT_LOOKBACK_DAYS = 28
-DEFAULT_MIN_DATA_POINTS = 5
+@dataclass(frozen=True, slots=True)
+class AnomalyThresholds:
+    """When a day is an anomaly, for the trend answer and the insight rules alike (defaults from the
+    design): its value lies more than `z_threshold` sample standard deviations from the mean of the
+    `lookback_days` calendar days before it, which hold at least `min_data_points` values."""
+
+    z_threshold: float = 2.0
+    lookback_days: int = 28
+    min_data_points: int = 5
+
+    def __post_init__(self) -> None:
+        if self.lookback_days < 1:
+            raise ValueError(f"lookback_days must be at least 1, got {self.lookback_days}")
+        if self.z_threshold < 0:
+            raise ValueError(f"z_threshold must not be negative, got {self.z_threshold}")
 
 
 @dataclass(frozen=True, slots=True)
@@ -29,31 +40,26 @@ def anomalies(
     *,
     first_day: date,
     history: Sequence[float | None] = (),
-    threshold: float = DEFAULT_THRESHOLD,
-    lookback: int = DEFAULT_LOOKBACK_DAYS,
-    min_data_points: int = DEFAULT_MIN_DATA_POINTS,
+    thresholds: AnomalyThresholds = AnomalyThresholds(),
 ) -> list[Anomaly]:
     """The days of the period (day 0 = `first_day`) that deviate from their recent past, in order.
 
     `history` holds the calendar days just before the period (its last item is the day before
     `first_day`), so early days of the period have a full window. For a day with value v, the
-    window is the `lookback` calendar days before it (history included, the day itself not);
+    window is the `thresholds.lookback_days` calendar days before it (history included, the day itself not);
     with its available values w: expected = mean(w), sd = sample standard deviation
     √(Σ(w − mean)² / (|w| − 1)) (ddof = 1), z = (v − expected) / sd.
-    The day is an anomaly when |z| > threshold, the window has at least
-    max(min_data_points, 2) available values, and sd > 0: a window of equal values yields none.
-    Gaps: a None day is never flagged and is skipped in the window's statistics; the window
-    stays `lookback` calendar days long (it is not stretched to find more values).
+    The day is an anomaly when |z| > `thresholds.z_threshold`, the window has at least
+    max(`thresholds.min_data_points`, 2) available values, and sd > 0: a window of equal values
+    yields none. Gaps: a None day is never flagged and is skipped in the window's statistics; the
+    window stays `lookback_days` calendar days long (it is not stretched to find more values).
     """
-    if lookback < 1:
-        raise InvalidInput("lookback must be at least 1", field="lookback")
-    if threshold < 0:
-        raise InvalidInput("threshold must not be negative", field="threshold")
+    lookback = thresholds.lookback_days
     days = [*history, *values]
     for offset, value in enumerate(days):
         if value is not None and not math.isfinite(value):
             raise ValueError(f"day {offset - len(history)} has a non-finite value {value!r}")
-    needed = max(min_data_points, 2)
+    needed = max(thresholds.min_data_points, 2)
     found: list[Anomaly] = []
     for index in range(len(history), len(days)):
         value = days[index]
@@ -67,7 +73,7 @@ def anomalies(
         if sd == 0.0:
             continue
         z_score = (value - expected) / sd
-        if abs(z_score) > threshold:
+        if abs(z_score) > thresholds.z_threshold:
             day = first_day + timedelta(days=index - len(history))
             found.append(Anomaly(date=day, value=value, expected=expected, z_score=z_score))
     return found

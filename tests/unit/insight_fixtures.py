@@ -1,4 +1,4 @@
-"""Builders shared by the insight tests (this module holds no tests)."""
+"""Builders shared by the insight tests: days, hours, topics, snapshots and single-rule evaluation."""
 
 from __future__ import annotations
 

@@ -1,0 +1,1 @@
+"""The HTTP edge: request ids, security headers, body-size and content-type limits, Host checks, JSON errors."""

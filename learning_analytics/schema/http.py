@@ -1,0 +1,144 @@
+"""GraphQL over HTTP as the current spec has it, on top of Strawberry's ASGI view.
+
+- The response is `application/graphql-response+json` when the client's `Accept` prefers it, else
+  `application/json` (also for a missing `Accept` or `*/*`: the spec's legacy rules).
+- With `application/graphql-response+json`, a request that never executed (a document that does not
+  parse or validate, variables that do not coerce) is a 400 without a `data` entry; with
+  `application/json` it stays a 200 with `errors`, as legacy clients expect.
+- A body that is not a JSON object (`null`, a list, a string, invalid or 100,000-deep JSON) is a 400;
+  every refusal of the view is a JSON GraphQL error, never Strawberry's plain text.
+- GraphiQL is served to a browser without a key (the queries it sends carry one), with a Content
+  Security Policy allowing exactly what the page loads; `LA_GRAPHIQL=false` makes the page a 404.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import re
+from functools import cached_property
+from http import HTTPStatus
+from typing import Any
+
+import orjson
+from cross_web import HTTPException
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, Response
+from starlette.types import Receive, Scope, Send
+from starlette.websockets import WebSocket
+from strawberry.asgi import GraphQL
+from strawberry.http import GraphQLHTTPResponse
+from strawberry.types import ExecutionResult
+
+from ..edge import media
+from ..edge.errors import graphql_error_response
+from ..resolvers.context import Context
+from .failures import INTERNAL_CODE
+
+_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
+# Where the page Strawberry ships loads React, GraphiQL and their styles from.
+GRAPHIQL_ASSET_ORIGIN = "https://unpkg.com"
+
+
+def graphiql_csp(html: str, *, assets: str = GRAPHIQL_ASSET_ORIGIN) -> str:
+    """The policy of the GraphiQL page: its scripts from `assets` plus its own inline script (by hash),
+    styles and fonts from `assets`, requests to this origin only, and no framing."""
+    hashes = " ".join(
+        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
+        for body in _INLINE_SCRIPT.findall(html)
+    )
+    return (
+        f"default-src 'none'; script-src {assets} {hashes}; style-src {assets} 'unsafe-inline'; "
+        f"font-src {assets} data:; img-src 'self' data:; connect-src 'self'; "
+        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
+    )
+
+
+def _is_request_error(result: ExecutionResult) -> bool:
+    """Nothing executed: parsing, validation or variable coercion failed (no error has a field path)."""
+    errors = result.errors or []
+    return result.data is None and bool(errors) and all(e.path is None for e in errors)
+
+
+class GraphQLOverHTTP(GraphQL[Context, None]):
+    def __init__(self, schema: Any, *, graphiql: bool) -> None:
+        super().__init__(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=True)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await super().__call__(scope, receive, send)
+            return
+        request = Request(scope, receive=receive)
+        try:
+            if self.should_render_graphql_ide(self.request_adapter_class(request)):
+                if not self.graphql_ide:
+                    raise HTTPException(404, "GraphiQL is switched off (LA_GRAPHIQL=false)")
+                response = await self.render_graphql_ide(request)
+            else:
+                response = await self.run(request)
+        except HTTPException as e:
+            response = graphql_error_response(
+                e.status_code,
+                code=HTTPStatus(e.status_code).phrase.upper().replace(" ", "_").replace("-", "_"),
+                message=e.reason,
+                accept=request.headers.get("accept"),
+            )
+        await response(scope, receive, send)
+
+    @cached_property
+    def _graphiql(self) -> tuple[str, str]:
+        html = self.graphql_ide_html
+        return html, graphiql_csp(html)
+
+    async def render_graphql_ide(self, request: Request) -> Response:
+        html, csp = self._graphiql
+        return HTMLResponse(html, headers={"content-security-policy": csp})
+
+    def parse_json(self, data: str | bytes) -> Any:
+        """A JSON object (the body, or a GET's `variables`/`extensions`); anything else is a 400."""
+        try:
+            value = orjson.loads(data)
+        except orjson.JSONDecodeError as e:  # also JSON nested deeper than orjson's 1,024 levels
+            raise HTTPException(400, f"expected a JSON object: {e}") from e
+        if not isinstance(value, dict):
+            raise HTTPException(
+                400, f'expected a JSON object such as {{"query": "..."}}, got {_json_kind(value)}'
+            )
+        return value
+
+    async def get_sub_response(self, request: Request | WebSocket) -> Response:
+        sub_response = await super().get_sub_response(request)
+        # The negotiated type travels with the sub-response to `create_response`, which has no request.
+        sub_response.media_type = media.graphql_response_type(request.headers.get("accept"))
+        request.state.graphql_sub_response = sub_response
+        return sub_response
+
+    async def process_result(self, request: Request, result: ExecutionResult) -> GraphQLHTTPResponse:
+        response = await super().process_result(request, result)
+        sub_response: Response = request.state.graphql_sub_response
+        if sub_response.media_type == media.GRAPHQL_RESPONSE and _is_request_error(result):
+            response.pop("data", None)
+            internal = any((e.extensions or {}).get("code") == INTERNAL_CODE for e in result.errors or ())
+            sub_response.status_code = 500 if internal else 400
+        return response
+
+    def create_response(
+        self, response_data: GraphQLHTTPResponse | list[GraphQLHTTPResponse], sub_response: Response
+    ) -> Response:
+        chosen = sub_response.media_type or media.JSON
+        content_type = f"{chosen}; charset=utf-8" if chosen == media.GRAPHQL_RESPONSE else chosen
+        response = Response(
+            self.encode_json(response_data),
+            status_code=sub_response.status_code or 200,
+            headers={"content-type": content_type},
+        )
+        response.headers.raw.extend(sub_response.headers.raw)
+        if sub_response.background:
+            response.background = sub_response.background
+        return response
+
+
+def _json_kind(value: object) -> str:
+    if value is None:
+        return "null"
+    return {list: "an array", str: "a string", bool: "a boolean"}.get(type(value), "a number")
