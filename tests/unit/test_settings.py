@@ -26,7 +26,6 @@ LIMITS_NOT_YET_READ = {
     "limits.max_tokens",
     "limits.max_page_size",
     "limits.max_total_exchanges",
-    "limits.statement_timeout_ms",
 }
 
 
