@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from datetime import UTC, datetime
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -15,11 +16,13 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import jobs
+from . import jobs, metrics
 from .auth_middleware import AuthMiddleware
 from .config import AuthMode, Settings, get_settings
 from .edge import errors as edge_errors
+from .edge.busy import BusyMiddleware
 from .edge.middleware import EdgeMiddleware
+from .jobs.fold import close_abandoned
 from .resolvers.services import Services, running_services
 from .rest.responses import JSONResponse
 from .rest.routes import routes as rest_routes
@@ -48,7 +51,8 @@ async def readyz(request: Request) -> Response:
     return JSONResponse({"status": "ready", "database": services.db.dialect, "revision": revision})
 
 
-async def metrics(request: Request) -> Response:
+async def metrics_endpoint(request: Request) -> Response:
+    await metrics.refresh(request.app.state.services, now=datetime.now(UTC))
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
@@ -61,6 +65,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             log.warning("LA_AUTH=off: every request acts as the default user, with no authentication")
         async with running_services(settings) as services:
             app.state.services = services
+            await close_abandoned(services, datetime.now(UTC))
             # The scheduler starts once the database is up and stops before it closes.
             async with jobs.running(services) as scheduler:
                 app.state.scheduler = scheduler
@@ -74,13 +79,15 @@ def create_app(settings: Settings | None = None) -> Starlette:
         routes=[
             Route("/healthz", healthz),
             Route("/readyz", readyz),
-            Route("/metrics", metrics),
+            Route("/metrics", metrics_endpoint),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *rest_routes,
         ],
         # The edge answers first and last: request id, security headers, body and content-type limits.
+        # Inside it, a busy database answers 503 + Retry-After wherever it shows, authentication included.
         middleware=[
             Middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes),
+            Middleware(BusyMiddleware),
             Middleware(AuthMiddleware),
         ],
         exception_handlers={HTTPException: edge_errors.http_exception, Exception: edge_errors.unhandled},

@@ -22,6 +22,7 @@ from . import jobs
 from .config import Settings, get_settings
 from .domain.errors import InvalidInput, NotFound
 from .domain.models import ApiKey
+from .jobs.fold import close_abandoned
 from .resolvers import auth
 from .resolvers.context import build_context
 from .resolvers.demo import is_empty, load_demo
@@ -354,6 +355,12 @@ def aggregate(
         f"{result.kind}: {result.marks} dirty hours over {result.days} days, "
         f"{result.buckets} rollup rows written in {result.duration_ms:.0f} ms (run {result.run_id})"
     )
+    if result.failed:
+        err.print(
+            f"[red]error:[/red] {len(result.failed)} learner(s) could not be folded, their events stay "
+            f"marked: {', '.join(result.failed)} (errors in aggregation_runs and the log)"
+        )
+        raise typer.Exit(1)
 
 
 @app.command()
@@ -366,6 +373,7 @@ def worker() -> None:
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
+        await close_abandoned(services, datetime.now(UTC))
         async with jobs.running(services, enabled=True) as scheduler:
             assert scheduler is not None
             err.print(f"worker: scheduled {', '.join(scheduler.job_ids)}; Ctrl-C stops")

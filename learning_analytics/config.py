@@ -75,7 +75,11 @@ def _from_json(name: str, value: Any) -> Any:
 
 
 class DatabaseSettings(Section):
+    # Read connections per process (both databases); a request uses at most
+    # `limits.max_request_connections` of them at a time, so several requests always find one.
     pool_size: int = 10
+    # Write connections per process on PostgreSQL (SQLite has exactly one writer).
+    write_pool_size: int = 5
     echo: bool = False
     # NORMAL in WAL mode survives a process crash; a power loss may drop the last commits. FULL does not.
     sqlite_synchronous: str = "NORMAL"
@@ -176,7 +180,19 @@ class LimitSettings(BaseModel):
     future_tolerance_seconds: int = 300  # how far ahead of the server's clock a timestamp may be
 
     # --- reads: statement timeouts and the connection pool ---
+    # Every read statement is cut after this long (0: never); the client gets 503 + Retry-After.
     statement_timeout_ms: int = 10_000
+    # How long a read waits for a pooled connection before answering 503 + Retry-After.
+    pool_timeout_seconds: float = 3.0
+    # How long a write waits (writes queue rather than fail): for the single writer on SQLite, for a
+    # write connection and for a lock another transaction holds (`lock_timeout`) on PostgreSQL.
+    write_timeout_seconds: float = 30.0
+    # Read connections one request may hold at a time (its concurrent resolvers queue for them).
+    max_request_connections: int = 3
+    # The `Retry-After` (seconds) of a 503 answered because the database was busy.
+    busy_retry_after_seconds: int = 2
+    # Topic connections pair only the period's top topics by sessions: at most N·(N−1)/2 pairs.
+    max_connection_topics: int = 50
 
 
 class Settings(BaseSettings):

@@ -111,7 +111,7 @@ def settings(database_url: str) -> Settings:
 
 @pytest.fixture
 async def services(settings: Settings) -> AsyncIterator[Services]:
-    database = storage_db.connect(settings.database_url, settings.database)
+    database = storage_db.connect(settings.database_url, settings.database, settings.limits)
     try:
         yield Services(settings=settings, db=database)
     finally:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 from .models import QUALITY_DIMENSIONS
 from .periods import Granularity
@@ -209,3 +209,14 @@ class TopicTotal:
     first_day: date
     last_day: date
     last_event_at: datetime | None = None
+
+
+def is_stale(
+    *, oldest_mark: datetime | None, last_failure: datetime | None, now: datetime, fold_interval: timedelta
+) -> bool:
+    """Whether a learner's rollups lag behind their events: some of their events have waited for the
+    fold longer than `fold_interval` (the oldest dirty mark is older), or the fold that last tried
+    them failed (a failure at or after the oldest mark, which it left in place)."""
+    if oldest_mark is None:
+        return False
+    return now - oldest_mark > fold_interval or (last_failure is not None and last_failure >= oldest_mark)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
+from ..metrics import FOLD_FAILURES
 from ..resolvers.services import Services
 from ..storage import rollups
 
@@ -12,13 +13,25 @@ log = logging.getLogger(__name__)
 
 
 async def fold(services: Services, now: datetime) -> None:
-    """Fold the dirty buckets into the rollups (a no-op, recording nothing, when none is dirty)."""
+    """Fold the dirty buckets into the rollups (a no-op, recording nothing, when none is dirty).
+
+    A learner whose fold fails is counted in `analytics_fold_failures_total` (the fold recorded it
+    in `aggregation_runs` and logged its traceback); the other learners are folded regardless.
+    """
     result = await rollups.fold_dirty(services.db, now=now)
     if result.marks:
         log.info(
             "folded %d dirty hours (%d days, %d rollup rows) in %.0f ms",
             result.marks, result.days, result.buckets, result.duration_ms,
         )  # fmt: skip
+    if result.failed:
+        FOLD_FAILURES.labels(kind=result.kind).inc(len(result.failed))
+        log.warning("%d learner(s) could not be folded: %s", len(result.failed), ", ".join(result.failed))
+
+
+async def close_abandoned(services: Services, now: datetime) -> None:
+    """Close the aggregation runs a stopped process left `running` (at the start of the app or worker)."""
+    await rollups.close_abandoned(services.db, now=now)
 
 
 async def hourly(services: Services, now: datetime) -> None:

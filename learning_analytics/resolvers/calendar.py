@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 from ..domain.periods import DateRange, Period, resolve_period
+from ..domain.rollups import is_stale
 from ..storage import rollups
 from .context import Context
 from .meta import AnswerMeta
@@ -27,10 +28,18 @@ async def period_range(ctx: Context, period: Period) -> DateRange:
 
 
 async def answer_meta(ctx: Context, period: Period | None) -> AnswerMeta:
-    """`meta` for an answer computed now from the rollups (`dataThrough` = newest event folded)."""
+    """`meta` for an answer computed now from the rollups: `dataThrough` = newest event folded; `stale`
+    when the caller has events unfolded for longer than the fold interval, or their last fold failed."""
+    fold = await rollups.learner_fold_state(ctx.db, user_id=ctx.user.id)
     return AnswerMeta(
         period=period.rest_name if period else None,
         generated_at=ctx.now,
         cached=False,
         data_through=await rollups.data_through(ctx.db, user_id=ctx.user.id),
+        stale=is_stale(
+            oldest_mark=fold.oldest_mark,
+            last_failure=fold.last_failure,
+            now=ctx.now,
+            fold_interval=timedelta(seconds=ctx.settings.rollups.fold_interval_seconds),
+        ),
     )

@@ -26,7 +26,9 @@ def build_context(services: Services, user: User, *, now: datetime | None = None
     """The context of one request or job: `now` is the given instant, else the services' clock."""
     from .topics import mastery_by_topic
 
-    ctx = Context(settings=services.settings, db=services.db, user=user, now=now or services.clock())
+    # The request's reads share a few pooled connections, however many resolvers run at once.
+    db = services.db.gated(services.settings.limits.max_request_connections)
+    ctx = Context(settings=services.settings, db=db, user=user, now=now or services.clock())
     # The mastery loader calls back into the use case with this very context.
-    ctx.loaders = build_loaders(services.db, user.id, partial(mastery_by_topic, ctx))
+    ctx.loaders = build_loaders(db, user.id, partial(mastery_by_topic, ctx))
     return ctx

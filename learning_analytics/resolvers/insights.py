@@ -79,7 +79,14 @@ async def build_inputs(ctx: Context) -> InsightInputs:
         )
         for t, m in zip(topic_totals, masteries, strict=True)
     ]
-    pairs = await rollups.topic_pairs(ctx.db, user_id=uid, start=first, end=today, limit=PAIRS_CONSIDERED)
+    pairs = await rollups.topic_pairs(
+        ctx.db,
+        user_id=uid,
+        start=first,
+        end=today,
+        limit=PAIRS_CONSIDERED,
+        max_topics=ctx.settings.limits.max_connection_topics,
+    )
     return InsightInputs(
         user_id=uid,
         today=today,

@@ -10,8 +10,10 @@ from datetime import UTC, datetime
 from ..config import Settings
 from ..storage import db as storage_db
 from ..storage import migrate
-from ..storage.db import Database
+from ..storage.db import Database, DatabaseBusy
 from .key_cache import KeyCache
+
+__all__ = ["DatabaseBusy", "Services", "running_services"]
 
 
 @dataclass
@@ -29,7 +31,7 @@ class Services:
 @asynccontextmanager
 async def running_services(settings: Settings, *, upgrade: bool = True) -> AsyncIterator[Services]:
     """Open the database (migrated to the newest schema unless told otherwise) and close it afterwards."""
-    database = storage_db.connect(settings.database_url, settings.database)
+    database = storage_db.connect(settings.database_url, settings.database, settings.limits)
     try:
         if upgrade:
             await migrate.upgrade(database)

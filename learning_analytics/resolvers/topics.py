@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from datetime import date
 
 from ..domain import charts
 from ..domain import topics as domain
@@ -66,7 +67,8 @@ async def mastery_by_topic(ctx: Context, names: Sequence[str]) -> list[TopicMast
 
 async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
     """Topics of the period by exchanges; trending = growth of the second half over the first;
-    connections = pairs sharing sessions, strength = Jaccard index of their session sets.
+    connections = pairs sharing sessions, strength = Jaccard index of their session sets, among the
+    period's `limits.max_connection_topics` topics with most sessions.
 
     `limit` is at most `limits.max_topics_limit`; the answer ranks the period's
     `limits.max_topics_considered` most practised topics (the others are only counted)."""
@@ -87,18 +89,23 @@ async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
     split = domain.halves(r)
     if split is not None:
         first, second = split
-        after = await rollups.topic_totals(
-            ctx.db, user_id=uid, start=second.start, end=second.end, limit=considered
+        halves = await rollups.topic_exchanges_by_half(
+            ctx.db, user_id=uid, first=(first.start, first.end), second=(second.start, second.end)
         )
-        growing = [t.topic for t in after]
-        before = await rollups.topic_totals(
-            ctx.db, user_id=uid, start=first.start, end=first.end, topics=growing
+        ranked_growth = domain.trending(
+            {t: a for t, a, _ in halves}, {t: b for t, _, b in halves}, {}, limit=limit
         )
-        seen = await topic_store.first_seen(ctx.db, user_id=uid, names=growing)
-        trending = domain.trending(
-            {t.topic: t.exchanges for t in before}, {t.topic: t.exchanges for t in after}, seen, limit=limit
-        )
-    pairs = await rollups.topic_pairs(ctx.db, user_id=uid, start=r.start, end=r.end, limit=limit)
+        # First-seen days only for the topics shown, not for every topic of the period.
+        seen = await topic_store.first_seen(ctx.db, user_id=uid, names=[t.name for t in ranked_growth])
+        trending = [replace(t, first_seen=seen.get(t.name, date.min)) for t in ranked_growth]
+    pairs = await rollups.topic_pairs(
+        ctx.db,
+        user_id=uid,
+        start=r.start,
+        end=r.end,
+        limit=limit,
+        max_topics=ctx.settings.limits.max_connection_topics,
+    )
     sessions = {t.topic: t.sessions for t in totals}
     unranked = sorted({name for a, b, _ in pairs for name in (a, b)} - sessions.keys())
     if unranked:

@@ -17,6 +17,7 @@ from strawberry.types import ExecutionContext
 
 from ..domain.errors import DomainError
 from ..edge.request_id import current_request_id
+from ..resolvers.services import DatabaseBusy
 
 log = logging.getLogger("learning_analytics.errors")
 
@@ -24,9 +25,10 @@ INTERNAL_CODE = "INTERNAL_SERVER_ERROR"
 
 
 def is_unexpected(error: GraphQLError) -> bool:
-    """Hide internals: only errors we raised on purpose, or GraphQL's own, reach the client."""
+    """Hide internals: only errors we raised on purpose, GraphQL's own, or a busy database (the view
+    answers it with 503 and SERVICE_BUSY; `storage.db` logged it in one line) reach the client."""
     original = error.original_error
-    return original is not None and not isinstance(original, GraphQLError | DomainError)
+    return original is not None and not isinstance(original, GraphQLError | DomainError | DatabaseBusy)
 
 
 class MaskUnexpectedErrors(MaskErrors):

@@ -20,7 +20,10 @@ class Meta:
     data_through: datetime | None = strawberry.field(
         description="The newest event folded into the rollups this answer read."
     )
-    stale: bool = strawberry.field(description="Served past its TTL while it is recomputed.")
+    stale: bool = strawberry.field(
+        description="True when some of the caller's events have waited for the rollup fold longer than "
+        "the fold interval, or the caller's last fold failed: the answer may miss recent events."
+    )
 
     @classmethod
     def from_domain(cls, m: AnswerMeta) -> Meta:

@@ -3,21 +3,70 @@
 SQLite gets WAL, `foreign_keys=ON` and a busy timeout on every connection, and all writes go
 through one dedicated connection that opens its transactions with `BEGIN IMMEDIATE`: concurrent
 requests queue for the writer instead of failing with "database is locked". Readers use their own
-pool and never block the writer in WAL mode. PostgreSQL uses one asyncpg pool for both.
+pool and never block the writer in WAL mode. PostgreSQL has a read pool and a write pool.
+
+Reads are bounded so that no request can hold the database for everyone: each read statement
+has a timeout (PostgreSQL `statement_timeout`; on SQLite a progress handler aborts the statement
+past its deadline), a connection is waited for at most `limits.pool_timeout_seconds`, and a
+request's own reads may be gated to a few connections at a time (`Database.gated`). Whatever
+cannot be served in time raises `DatabaseBusy`, which the edges answer with 503 and Retry-After.
 """
 
 from __future__ import annotations
 
+import asyncio
+import logging
+import math
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from sqlalchemy import event
+from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
 
-from ..config import DatabaseSettings
+from ..config import DatabaseSettings, LimitSettings
+
+log = logging.getLogger(__name__)
+
+# SQLite calls the progress handler every this many virtual-machine instructions (~1 ms of work):
+# often enough for a timely abort, rarely enough to cost nothing measurable.
+PROGRESS_STEPS = 20_000
+# PostgreSQL SQLSTATEs that mean "not now" rather than "wrong": query_canceled (statement_timeout),
+# lock_not_available, too_many_connections, cannot_connect_now.
+_BUSY_SQLSTATES = {"57014": "statement timeout", "55P03": "lock wait", "53300": "too many connections",
+                   "57P03": "server starting"}  # fmt: skip
+
+
+class DatabaseBusy(Exception):
+    """The database could not serve this in time: no free connection within the pool timeout, a
+    statement cut by its timeout, or a lock held past the busy timeout. Transient: retry after
+    `retry_after` seconds."""
+
+    def __init__(self, reason: str, *, retry_after: int) -> None:
+        super().__init__(f"the service is busy ({reason}); retry in {retry_after} s")
+        self.reason = reason
+        self.retry_after = retry_after
+
+
+def busy_reason(error: BaseException) -> str | None:
+    """Why `error` means the database is busy (pool, statement timeout, lock), or None if it does not."""
+    if isinstance(error, sa_exc.TimeoutError):
+        return "no database connection free"
+    if not isinstance(error, sa_exc.DBAPIError):
+        return None
+    state = getattr(error.orig, "sqlstate", None)
+    if state in _BUSY_SQLSTATES:
+        return _BUSY_SQLSTATES[state]
+    message = str(error.orig)
+    if "database is locked" in message or "database table is locked" in message:
+        return "database locked"
+    if message == "interrupted":  # a SQLite statement aborted by the deadline's progress handler
+        return "statement timeout"
+    return None
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +76,8 @@ class Database:
     url: str
     reader: AsyncEngine
     writer: AsyncEngine
+    retry_after: int = 2
+    gate: asyncio.Semaphore | None = None
 
     @property
     def dialect(self) -> str:
@@ -36,16 +87,40 @@ class Database:
     def is_sqlite(self) -> bool:
         return self.dialect == "sqlite"
 
+    def gated(self, connections: int) -> Database:
+        """The same database whose reads take at most `connections` pooled connections at a time:
+        one request's concurrent resolvers then cannot take the whole read pool."""
+        return replace(self, gate=asyncio.Semaphore(max(1, connections)))
+
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
-        async with self.reader.connect() as conn:
-            yield conn
+        """A read connection (its statements bounded by the statement timeout)."""
+        try:
+            if self.gate is None:
+                async with self.reader.connect() as conn:
+                    yield conn
+            else:
+                async with self.gate, self.reader.connect() as conn:
+                    yield conn
+        except sa_exc.SQLAlchemyError as e:
+            self._raise_if_busy(e)
+            raise
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A connection inside a write transaction, committed on success and rolled back on error."""
-        async with self.writer.begin() as conn:
-            yield conn
+        try:
+            async with self.writer.begin() as conn:
+                yield conn
+        except sa_exc.SQLAlchemyError as e:
+            self._raise_if_busy(e)
+            raise
+
+    def _raise_if_busy(self, error: sa_exc.SQLAlchemyError) -> None:
+        reason = busy_reason(error)
+        if reason is not None:
+            log.warning("database busy (%s): answering 503, retry after %d s", reason, self.retry_after)
+            raise DatabaseBusy(reason, retry_after=self.retry_after) from error
 
     async def dispose(self) -> None:
         await self.reader.dispose()
@@ -53,8 +128,8 @@ class Database:
             await self.writer.dispose()
 
 
-def _sqlite_pragmas(settings: DatabaseSettings, *, begin: str) -> Any:
-    def on_connect(dbapi_connection: Any, _record: Any) -> None:
+def _sqlite_pragmas(settings: DatabaseSettings, *, begin: str, statement_timeout_ms: int | None) -> Any:
+    def on_connect(dbapi_connection: Any, record: Any) -> None:
         # Take transaction control away from the driver so our own BEGIN is the only one.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
@@ -67,6 +142,14 @@ def _sqlite_pragmas(settings: DatabaseSettings, *, begin: str) -> Any:
         # Checkpoint the WAL every ~40 MB instead of every 4 MB: fewer, larger checkpoints under bulk ingestion.
         cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.close()
+        if statement_timeout_ms:
+            deadline = [math.inf]  # set before each statement (`_arm_deadline`), read in SQLite's thread
+            record.info["statement_deadline"] = deadline
+
+            def past_deadline() -> int:
+                return 1 if time.monotonic() > deadline[0] else 0
+
+            dbapi_connection.run_async(lambda conn: conn.set_progress_handler(past_deadline, PROGRESS_STEPS))
 
     def on_begin(conn: Any) -> None:
         conn.exec_driver_sql(begin)
@@ -74,36 +157,51 @@ def _sqlite_pragmas(settings: DatabaseSettings, *, begin: str) -> Any:
     return on_connect, on_begin
 
 
-def connect(url: str, settings: DatabaseSettings | None = None) -> Database:
+def _arm_deadline(timeout_ms: int) -> Any:
+    def before_cursor_execute(conn: Any, *_: Any) -> None:
+        deadline = conn.connection.info.get("statement_deadline")
+        if deadline is not None:
+            deadline[0] = time.monotonic() + timeout_ms / 1000
+
+    return before_cursor_execute
+
+
+def connect(
+    url: str, settings: DatabaseSettings | None = None, limits: LimitSettings | None = None
+) -> Database:
     """Open the engines for `url` (`sqlite+aiosqlite:///file.db` or `postgresql+asyncpg://…`)."""
     settings = settings or DatabaseSettings()
+    limits = limits or LimitSettings()
+    timeout_ms = limits.statement_timeout_ms
+    pools: dict[str, Any] = {"echo": settings.echo, "poolclass": AsyncAdaptedQueuePool, "max_overflow": 0}
     if url.startswith("sqlite"):
         reader = create_async_engine(
-            url,
-            echo=settings.echo,
-            poolclass=AsyncAdaptedQueuePool,
-            pool_size=max(2, settings.pool_size // 2),
-            max_overflow=0,
-            pool_timeout=60,
+            url, pool_size=settings.pool_size, pool_timeout=limits.pool_timeout_seconds, **pools
         )
-        writer = create_async_engine(
-            url,
-            echo=settings.echo,
-            poolclass=AsyncAdaptedQueuePool,
-            pool_size=1,
-            max_overflow=0,
-            pool_timeout=120,
-        )
-        for engine, begin in ((reader, "BEGIN"), (writer, "BEGIN IMMEDIATE")):
-            on_connect, on_begin = _sqlite_pragmas(settings, begin=begin)
+        writer = create_async_engine(url, pool_size=1, pool_timeout=limits.write_timeout_seconds, **pools)
+        for engine, begin, deadline in ((reader, "BEGIN", timeout_ms), (writer, "BEGIN IMMEDIATE", None)):
+            on_connect, on_begin = _sqlite_pragmas(settings, begin=begin, statement_timeout_ms=deadline)
             event.listen(engine.sync_engine, "connect", on_connect)
             event.listen(engine.sync_engine, "begin", on_begin)
-        return Database(url=url, reader=reader, writer=writer)
-    engine = create_async_engine(
+        if timeout_ms:
+            event.listen(reader.sync_engine, "before_cursor_execute", _arm_deadline(timeout_ms))
+        return Database(url=url, reader=reader, writer=writer, retry_after=limits.busy_retry_after_seconds)
+    # Reads get the statement timeout; writes (ingestion, folds, migrations) finish what they start,
+    # but wait for another transaction's lock no longer than a write waits for its connection.
+    read_settings = {"statement_timeout": str(int(timeout_ms))} if timeout_ms else {}
+    write_settings = {"lock_timeout": str(int(limits.write_timeout_seconds * 1000))}
+    reader = create_async_engine(
         url,
-        echo=settings.echo,
         pool_size=settings.pool_size,
-        max_overflow=settings.pool_size,
-        pool_pre_ping=False,
+        pool_timeout=limits.pool_timeout_seconds,
+        connect_args={"server_settings": read_settings},
+        **pools,
     )
-    return Database(url=url, reader=engine, writer=engine)
+    writer = create_async_engine(
+        url,
+        pool_size=settings.write_pool_size,
+        pool_timeout=limits.write_timeout_seconds,
+        connect_args={"server_settings": write_settings},
+        **pools,
+    )
+    return Database(url=url, reader=reader, writer=writer, retry_after=limits.busy_retry_after_seconds)

@@ -22,20 +22,20 @@ def alembic_config(url: str = "") -> Config:
     return cfg
 
 
-def _upgrade(connection: Connection, cfg: Config) -> None:
+def _upgrade(connection: Connection, cfg: Config, revision: str) -> None:
     cfg.attributes["connection"] = connection
-    command.upgrade(cfg, "head")
+    command.upgrade(cfg, revision)
 
 
 def _current(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-async def upgrade(db: Database) -> None:
-    """Bring the schema to the newest revision (a no-op when it is there already)."""
+async def upgrade(db: Database, revision: str = "head") -> None:
+    """Bring the schema to `revision`, by default the newest (a no-op when it is there already)."""
     cfg = alembic_config(db.url)
     async with db.writer.connect() as conn:
-        await conn.run_sync(_upgrade, cfg)
+        await conn.run_sync(_upgrade, cfg, revision)
         await conn.commit()
 
 

@@ -10,7 +10,7 @@ from ..config import RollupSettings
 from ..domain.periods import Granularity, month_start, week_start
 from .db import Database
 from .rollups_read import read_horizons
-from .rollups_runs import finish_run, start_run
+from .rollups_runs import alive, finish_run, start_run
 from .sql import insert_for
 from .tables import horizons_t, rollups_t, runs_t
 
@@ -54,7 +54,7 @@ async def apply_retention(db: Database, *, now: datetime, settings: RollupSettin
     deleted = 0
     status = "failed"
     try:
-        async with db.write() as conn:
+        async with alive(db, run_id), db.write() as conn:
             kept = await read_horizons(conn)
             for g, days in retention.items():
                 if days is None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import and_, func, select
+from sqlalchemy import and_, case, func, or_, select
 
 from ..domain.rollups import Moments, TopicDay, TopicTotal
 from .db import Database
@@ -111,21 +111,58 @@ async def topic_totals(
         ]
 
 
+async def topic_exchanges_by_half(
+    db: Database, *, user_id: str, first: tuple[date, date], second: tuple[date, date]
+) -> list[tuple[str, int, int]]:
+    """Per topic, its tagged exchanges over the local days of `first` and of `second` (both inclusive
+    ranges), for the topics with a rollup in either: one pass, counts only."""
+    t = topic_rollups_t
+    in_first = and_(t.c.day >= first[0], t.c.day <= first[1])
+    in_second = and_(t.c.day >= second[0], t.c.day <= second[1])
+    stmt = (
+        select(
+            t.c.topic,
+            func.sum(case((in_first, t.c.exchanges), else_=0)).label("before"),
+            func.sum(case((in_second, t.c.exchanges), else_=0)).label("after"),
+        )
+        .where(t.c.user_id == user_id, or_(in_first, in_second))
+        .group_by(t.c.topic)
+    )
+    async with db.read() as conn:
+        return [(r.topic, int(r.before), int(r.after)) for r in await conn.execute(stmt)]
+
+
 async def topic_pairs(
-    db: Database, *, user_id: str, start: date, end: date, limit: int
+    db: Database, *, user_id: str, start: date, end: date, limit: int, max_topics: int
 ) -> list[tuple[str, str, int]]:
     """Pairs of topics (a < b) studied in the same session, with the number of such sessions whose
-    local day is in [start, end]; most sessions first, then by names."""
-    a, b = session_topics_t.alias("a"), session_topics_t.alias("b")
+    local day is in [start, end]; most sessions first, then by names.
+
+    Only the period's `max_topics` topics with most sessions (ties by name) are paired, in SQL: at
+    most max_topics·(max_topics − 1)/2 pairs are formed, however many topics one session holds
+    (without the bound, a session of n topics alone makes n·(n − 1)/2 pairs).
+    """
+    st = session_topics_t
+    in_period = and_(st.c.user_id == user_id, st.c.local_day >= start, st.c.local_day <= end)
+    sessions = func.count()
+    top = (
+        select(st.c.topic)
+        .where(in_period)
+        .group_by(st.c.topic)
+        .order_by(sessions.desc(), st.c.topic)
+        .limit(max_topics)
+        .cte("top_topics")
+    )
+    linked = (
+        select(st.c.session_id, st.c.topic)
+        .where(in_period, st.c.topic.in_(select(top.c.topic)))
+        .cte("linked")
+    )
+    a, b = linked.alias("a"), linked.alias("b")
     together = func.count()
     stmt = (
         select(a.c.topic, b.c.topic.label("other"), together.label("sessions"))
-        .select_from(
-            a.join(
-                b, and_(b.c.user_id == a.c.user_id, b.c.session_id == a.c.session_id, a.c.topic < b.c.topic)
-            )
-        )
-        .where(a.c.user_id == user_id, a.c.local_day >= start, a.c.local_day <= end)
+        .select_from(a.join(b, and_(b.c.session_id == a.c.session_id, a.c.topic < b.c.topic)))
         .group_by(a.c.topic, b.c.topic)
         .order_by(together.desc(), a.c.topic, b.c.topic)
         .limit(limit)

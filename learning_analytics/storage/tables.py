@@ -8,11 +8,16 @@ from typing import Any
 from sqlalchemy import JSON, Column, ForeignKeyConstraint, Index, SmallInteger, Table, Text
 from sqlmodel import Field, SQLModel
 
-from .types import UTCDateTime
+from .types import Counter, UTCDateTime
 
 
 def _ts(*, nullable: bool = True, index: bool = False) -> Any:
     return Field(default=None, sa_type=UTCDateTime, nullable=nullable, index=index)
+
+
+def _count() -> Any:
+    """A 64-bit counter starting at 0 (see `types.Counter`)."""
+    return Field(default=0, sa_type=Counter)
 
 
 # ---- users and keys
@@ -55,10 +60,10 @@ class SessionRow(SQLModel, table=True):
     ended_at: datetime | None = _ts()
     local_day: date
     local_hour: int = Field(sa_type=SmallInteger)
-    reported_exchanges: int | None = None
+    reported_exchanges: int | None = Field(default=None, sa_type=Counter)
     reported_avg_quality: float | None = None
-    exchange_count: int = 0
-    quality_n: int = 0
+    exchange_count: int = _count()
+    quality_n: int = _count()
     quality_sum: float = 0.0
     ingested_at: datetime = _ts(nullable=False)
 
@@ -167,46 +172,46 @@ class RollupRow(SQLModel, table=True):
     granularity: str = Field(primary_key=True, max_length=8)
     bucket_day: date = Field(primary_key=True)
     bucket_hour: int = Field(primary_key=True, sa_type=SmallInteger, default=0)
-    sessions: int = 0
-    exchanges: int = 0
+    sessions: int = _count()
+    exchanges: int = _count()
     minutes_sum: float = 0.0
-    quality_n: int = 0
+    quality_n: int = _count()
     quality_sum: float = 0.0
     quality_sumsq: float = 0.0
     quality_min: float | None = None
     quality_max: float | None = None
-    relevance_n: int = 0
+    relevance_n: int = _count()
     relevance_sum: float = 0.0
     relevance_sumsq: float = 0.0
     relevance_min: float | None = None
     relevance_max: float | None = None
-    helpfulness_n: int = 0
+    helpfulness_n: int = _count()
     helpfulness_sum: float = 0.0
     helpfulness_sumsq: float = 0.0
     helpfulness_min: float | None = None
     helpfulness_max: float | None = None
-    engagement_n: int = 0
+    engagement_n: int = _count()
     engagement_sum: float = 0.0
     engagement_sumsq: float = 0.0
     engagement_min: float | None = None
     engagement_max: float | None = None
-    clarity_n: int = 0
+    clarity_n: int = _count()
     clarity_sum: float = 0.0
     clarity_sumsq: float = 0.0
     clarity_min: float | None = None
     clarity_max: float | None = None
-    accuracy_n: int = 0
+    accuracy_n: int = _count()
     accuracy_sum: float = 0.0
     accuracy_sumsq: float = 0.0
     accuracy_min: float | None = None
     accuracy_max: float | None = None
-    feedback_count: int = 0
-    thumbs_up: int = 0
-    thumbs_down: int = 0
-    copies: int = 0
-    corrections: int = 0
-    clarifications: int = 0
-    rating_n: int = 0
+    feedback_count: int = _count()
+    thumbs_up: int = _count()
+    thumbs_down: int = _count()
+    copies: int = _count()
+    corrections: int = _count()
+    clarifications: int = _count()
+    rating_n: int = _count()
     rating_sum: float = 0.0
     rating_sumsq: float = 0.0
     rating_min: float | None = None
@@ -224,9 +229,9 @@ class TopicRollupRow(SQLModel, table=True):
     user_id: str = Field(primary_key=True, max_length=64)
     topic: str = Field(primary_key=True, max_length=100)
     day: date = Field(primary_key=True)
-    exchanges: int = 0
-    sessions: int = 0
-    quality_n: int = 0
+    exchanges: int = _count()
+    sessions: int = _count()
+    quality_n: int = _count()
     quality_sum: float = 0.0
     quality_sumsq: float = 0.0
     quality_min: float | None = None
@@ -265,16 +270,24 @@ class RollupHorizonRow(SQLModel, table=True):
 
 
 class AggregationRunRow(SQLModel, table=True):
+    """One fold, rebuild or retention pass (`user_id` null: every learner), or one learner's failed fold.
+
+    `status`: running, ok, partial (some learners failed; each has its own `failed` row with the
+    error), failed, or abandoned (left running by a process that died, closed at the next start).
+    """
+
     __tablename__ = "aggregation_runs"
+    __table_args__ = (Index("ix_aggregation_runs_user_started", "user_id", "started_at"),)
 
     id: int | None = Field(default=None, primary_key=True)
     kind: str = Field(max_length=32)
     user_id: str | None = Field(default=None, max_length=64)
     started_at: datetime = _ts(nullable=False, index=True)
     finished_at: datetime | None = _ts()
-    buckets_touched: int = 0
+    buckets_touched: int = _count()
     duration_ms: float = 0.0
     status: str = Field(default="running", max_length=16)
+    error: str | None = Field(default=None, sa_type=Text)
 
 
 class StreakStateRow(SQLModel, table=True):
@@ -297,7 +310,7 @@ class TopicMasteryRow(SQLModel, table=True):
     topic: str = Field(primary_key=True, max_length=100)
     score: float = 0.0
     level: str = Field(default="novice", max_length=16)
-    total_interactions: int = 0
+    total_interactions: int = _count()
     weighted_quality: float | None = None
     last_practiced_at: datetime | None = _ts()
     updated_at: datetime | None = _ts()

@@ -1,11 +1,11 @@
-"""Column types shared by the tables: UTC timestamps that read back timezone-aware."""
+"""Column types shared by the tables: UTC timestamps that read back timezone-aware, 64-bit counters."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime
+from sqlalchemy import BigInteger, DateTime, Integer
 from sqlalchemy.engine import Dialect
 from sqlalchemy.types import TypeDecorator
 
@@ -27,3 +27,9 @@ class UTCDateTime(TypeDecorator[datetime]):
             return None
         instant: datetime = datetime.fromisoformat(value) if isinstance(value, str) else value
         return instant.replace(tzinfo=UTC) if instant.tzinfo is None else instant.astimezone(UTC)
+
+
+# Counts and sums that accumulate (rollup counters, a session's reported exchanges): BIGINT on
+# PostgreSQL, whose INTEGER overflows at 2^31. SQLite stores every integer in up to 64 bits whatever
+# the declared type, so there the column stays INTEGER as created and needs no table rebuild.
+Counter = BigInteger().with_variant(Integer(), "sqlite")

@@ -25,7 +25,7 @@ from learning_analytics.domain.periods import Granularity, month_start, week_sta
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.ingest import ingest_batch
 from learning_analytics.resolvers.services import Services
-from learning_analytics.storage import rollups, users
+from learning_analytics.storage import rollups, rollups_fold, users
 from learning_analytics.storage import tables as t
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
@@ -207,7 +207,7 @@ async def test_a_mark_written_while_a_fold_runs_is_folded_by_the_next_fold(
     started = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
     session = SessionInput(id="s", started_at=started)
     await ingest(services, ada, [EventBatch(sessions=(session,))])
-    fold_chunk = rollups._fold_chunk
+    fold_chunk = rollups_fold.fold_marks
 
     async def fold_chunk_then_ingest(*args: Any, **kwargs: Any) -> int:
         touched = await fold_chunk(*args, **kwargs)
@@ -216,9 +216,9 @@ async def test_a_mark_written_while_a_fold_runs_is_folded_by_the_next_fold(
         await ingest(services, ada, [EventBatch(exchanges=(late,))])
         return touched
 
-    monkeypatch.setattr(rollups, "_fold_chunk", fold_chunk_then_ingest)
+    monkeypatch.setattr(rollups_fold, "fold_marks", fold_chunk_then_ingest)
     await rollups.fold_dirty(services.db, now=NOW)
-    monkeypatch.setattr(rollups, "_fold_chunk", fold_chunk)
+    monkeypatch.setattr(rollups_fold, "fold_marks", fold_chunk)
 
     assert await count(services, dirty_t) == 1
     day = date(2026, 3, 10)
@@ -300,11 +300,12 @@ async def test_a_failing_fold_is_recorded_as_failed_and_keeps_its_marks(
     async def broken(*args: Any, **kwargs: Any) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(rollups, "_fold_chunk", broken)
+    monkeypatch.setattr(rollups_fold, "fold_marks", broken)
     with pytest.raises(RuntimeError):
         await rollups.fold_dirty(services.db, now=NOW)
 
     async with services.db.read() as conn:
         [run] = (await conn.execute(select(runs_t))).all()
-    assert (run.kind, run.status) == ("fold", "failed")
+    # A bug, not a learner's data: the whole run stops, recorded with its error.
+    assert (run.kind, run.status, run.error) == ("fold", "failed", "RuntimeError: boom")
     assert await count(services, dirty_t) == marks

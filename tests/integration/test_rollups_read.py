@@ -154,10 +154,10 @@ async def test_topic_totals_and_days(services: Services, ada: str) -> None:
 
 async def test_topic_pairs_count_sessions_studying_both(services: Services, ada: str) -> None:
     everything = await rollups.topic_pairs(
-        services.db, user_id=ada, start=date(2026, 3, 1), end=date(2026, 3, 31), limit=10
+        services.db, user_id=ada, start=date(2026, 3, 1), end=date(2026, 3, 31), limit=10, max_topics=50
     )
     first_week = await rollups.topic_pairs(
-        services.db, user_id=ada, start=date(2026, 3, 2), end=date(2026, 3, 8), limit=10
+        services.db, user_id=ada, start=date(2026, 3, 2), end=date(2026, 3, 8), limit=10, max_topics=50
     )
 
     assert everything == [("python", "sql", 2)]
@@ -199,7 +199,12 @@ async def test_a_user_without_data_reads_empty(services: Services) -> None:
     total = await rollups.day_totals(services.db, user_id="nobody", start=days[0], end=days[1])
     assert (total.sessions, total.exchanges, total.quality.mean) == (0, 0, None)
     assert await rollups.topic_totals(services.db, user_id="nobody", start=days[0], end=days[1]) == []
-    assert await rollups.topic_pairs(services.db, user_id="nobody", start=days[0], end=days[1], limit=5) == []
+    assert (
+        await rollups.topic_pairs(
+            services.db, user_id="nobody", start=days[0], end=days[1], limit=5, max_topics=50
+        )
+        == []
+    )
     assert await rollups.active_days(services.db, user_id="nobody") == []
     assert await rollups.first_day(services.db, user_id="nobody") is None
     assert await rollups.data_through(services.db, user_id="nobody") is None

@@ -18,13 +18,6 @@ from learning_analytics.domain.trends import AnomalyThresholds
 
 PACKAGE = Path(learning_analytics.__file__).parent
 
-# Limits defined in `LimitSettings` whose checks are wired in by the hardening work; this set only
-# shrinks: a name in it that the code reads is reported, so it is removed once it is wired.
-LIMITS_NOT_YET_READ = {
-    "limits.statement_timeout_ms",
-}
-
-
 def _attributes_read() -> set[str]:
     """Every attribute name the package reads (`x.name`), outside config.py where settings are defined."""
     names: set[str] = set()
@@ -67,9 +60,7 @@ def test_every_setting_is_read_by_the_code() -> None:
 
     unread = {path for path, name in leaves.items() if name not in read}
 
-    assert unread - LIMITS_NOT_YET_READ == set()
-    assert set(leaves) >= LIMITS_NOT_YET_READ, "a pending limit is no longer a setting"
-    assert unread >= LIMITS_NOT_YET_READ, "a pending limit is read now: remove it from LIMITS_NOT_YET_READ"
+    assert unread == set()
 
 
 def test_the_insights_section_is_the_domain_thresholds_with_their_defaults() -> None:
