@@ -17,6 +17,7 @@ from learning_analytics.domain.goals.events import (
     goal_url,
 )
 from learning_analytics.domain.goals.insights import goal_event_insight, goal_insights
+from learning_analytics.domain.goals.kinds import Comparison, GoalFrequency, GoalStatus, GoalType
 from learning_analytics.domain.goals.lifecycle import (
     UNSET,
     GoalChanges,
@@ -27,22 +28,20 @@ from learning_analytics.domain.goals.lifecycle import (
     apply_update,
     create_goal,
 )
-from learning_analytics.domain.goals.model import (
+from learning_analytics.domain.goals.metrics import (
     ALLOWED_METRICS,
     DEFAULT_ICON,
     DEFAULT_METRIC,
+    MetricKind,
+    TargetMetric,
+)
+from learning_analytics.domain.goals.model import (
     MILESTONE_PERCENTS,
-    Comparison,
     Goal,
-    GoalFrequency,
     GoalLimits,
     GoalMilestone,
     GoalPeriod,
     GoalSnapshot,
-    GoalStatus,
-    GoalType,
-    MetricKind,
-    TargetMetric,
     milestone_list,
 )
 from learning_analytics.domain.goals.pace import PACE_WINDOW_DAYS, Pace, goal_pace

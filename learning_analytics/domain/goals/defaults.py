@@ -6,15 +6,10 @@ from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from learning_analytics.domain.goals.kinds import Comparison, GoalFrequency, GoalType
 from learning_analytics.domain.goals.lifecycle import GoalDraft, create_goal
-from learning_analytics.domain.goals.model import (
-    Comparison,
-    Goal,
-    GoalFrequency,
-    GoalLimits,
-    GoalType,
-    TargetMetric,
-)
+from learning_analytics.domain.goals.metrics import TargetMetric
+from learning_analytics.domain.goals.model import Goal, GoalLimits
 
 
 @dataclass(frozen=True, slots=True)

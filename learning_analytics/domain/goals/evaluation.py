@@ -31,14 +31,8 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from learning_analytics.domain.goals.events import EvaluationSummary, GoalEvaluation, GoalEvent, GoalEventKind
-from learning_analytics.domain.goals.model import (
-    Comparison,
-    Goal,
-    GoalLimits,
-    GoalPeriod,
-    GoalSnapshot,
-    GoalStatus,
-)
+from learning_analytics.domain.goals.kinds import Comparison, GoalStatus
+from learning_analytics.domain.goals.model import Goal, GoalLimits, GoalPeriod, GoalSnapshot
 from learning_analytics.domain.goals.periods import local_today, next_period
 from learning_analytics.domain.goals.progress import (
     GoalInputs,

@@ -11,16 +11,9 @@ from zoneinfo import ZoneInfo
 from learning_analytics.domain.errors import InvalidInput
 from learning_analytics.domain.goals.evaluation import fresh_period
 from learning_analytics.domain.goals.events import GoalEvent, GoalEventKind
-from learning_analytics.domain.goals.model import (
-    DEFAULT_ICON,
-    Comparison,
-    Goal,
-    GoalFrequency,
-    GoalLimits,
-    GoalSnapshot,
-    GoalStatus,
-    GoalType,
-)
+from learning_analytics.domain.goals.kinds import Comparison, GoalFrequency, GoalStatus, GoalType
+from learning_analytics.domain.goals.metrics import DEFAULT_ICON
+from learning_analytics.domain.goals.model import Goal, GoalLimits, GoalSnapshot
 from learning_analytics.domain.goals.periods import goal_period, local_today, period_of
 from learning_analytics.domain.goals.progress import progress_percent
 from learning_analytics.domain.goals.validation import (

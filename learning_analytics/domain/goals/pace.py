@@ -7,7 +7,9 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from learning_analytics.domain.goals.model import Comparison, Goal, GoalStatus, MetricKind, TargetMetric
+from learning_analytics.domain.goals.kinds import Comparison, GoalStatus
+from learning_analytics.domain.goals.metrics import MetricKind, TargetMetric
+from learning_analytics.domain.goals.model import Goal
 from learning_analytics.domain.goals.periods import local_today
 from learning_analytics.domain.streaks import Streak
 

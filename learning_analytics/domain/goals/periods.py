@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from learning_analytics.domain.goals.model import GoalFrequency, GoalPeriod
+from learning_analytics.domain.goals.kinds import GoalFrequency
+from learning_analytics.domain.goals.model import GoalPeriod
 from learning_analytics.domain.periods import month_start, week_start
 
 _ONE_DAY = timedelta(days=1)

@@ -7,15 +7,9 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-from learning_analytics.domain.goals.model import (
-    MILESTONE_PERCENTS,
-    Comparison,
-    Goal,
-    GoalMilestone,
-    GoalPeriod,
-    MetricKind,
-    TargetMetric,
-)
+from learning_analytics.domain.goals.kinds import Comparison
+from learning_analytics.domain.goals.metrics import MetricKind, TargetMetric
+from learning_analytics.domain.goals.model import MILESTONE_PERCENTS, Goal, GoalMilestone, GoalPeriod
 from learning_analytics.domain.streaks import EMPTY_STREAK, Streak
 
 # Relative tolerance of comparisons: an average of 0.7999999999999999 meets a target of 0.8.

@@ -7,13 +7,9 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-from learning_analytics.domain.goals.model import (
-    Goal,
-    GoalFrequency,
-    GoalStatus,
-    GoalType,
-    TargetMetric,
-)
+from learning_analytics.domain.goals.kinds import GoalFrequency, GoalStatus, GoalType
+from learning_analytics.domain.goals.metrics import TargetMetric
+from learning_analytics.domain.goals.model import Goal
 from learning_analytics.domain.streaks import EMPTY_STREAK, Streak
 
 STREAK_STEPS: tuple[int, ...] = (3, 7, 14, 30, 60, 100, 365)

@@ -7,17 +7,9 @@ from collections.abc import Iterable
 from datetime import date
 
 from learning_analytics.domain.errors import InvalidInput
-from learning_analytics.domain.goals.model import (
-    ALLOWED_METRICS,
-    DEFAULT_METRIC,
-    Comparison,
-    Goal,
-    GoalFrequency,
-    GoalLimits,
-    GoalType,
-    MetricKind,
-    TargetMetric,
-)
+from learning_analytics.domain.goals.kinds import Comparison, GoalFrequency, GoalType
+from learning_analytics.domain.goals.metrics import ALLOWED_METRICS, DEFAULT_METRIC, MetricKind, TargetMetric
+from learning_analytics.domain.goals.model import Goal, GoalLimits
 from learning_analytics.domain.text import bad_character, trim_topic
 
 
