@@ -24,6 +24,14 @@ class GoalLimits:
     max_target_value: float = 1_000_000.0
     max_catch_up_periods: int = 31  # elapsed periods one evaluation records one by one
 
+    def __post_init__(self) -> None:
+        for name in self.__dataclass_fields__:
+            value = getattr(self, name)
+            if name != "max_active_goals" and not value > 0:
+                raise ValueError(f"{name} must be > 0, got {value}")
+        if self.max_active_goals < 0:
+            raise ValueError(f"max_active_goals must be >= 0, got {self.max_active_goals}")
+
 
 @dataclass(frozen=True, slots=True)
 class GoalPeriod:

@@ -45,6 +45,10 @@ class SuggestionInputs:
     weak_topic: str | None = None
     weak_topic_mastery: float | None = None
 
+    def __post_init__(self) -> None:
+        if self.recent_days < 1:
+            raise ValueError(f"recent_days must be at least 1, got {self.recent_days}")
+
 
 @dataclass(frozen=True, slots=True)
 class GoalSuggestion:
