@@ -86,10 +86,12 @@ def database_template(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]
 
 
 async def _truncate(url: str) -> None:
-    tables = ", ".join(f'"{t.name}"' for t in metadata.sorted_tables)
+    """Empty every table, children first. DELETE on tables this small takes a few milliseconds where
+    TRUNCATE, which replaces every table's files, takes about half a second per test."""
+    statements = "; ".join(f'DELETE FROM "{t.name}"' for t in reversed(metadata.sorted_tables))
     conn = await asyncpg.connect(_asyncpg_dsn(url))
     try:
-        await conn.execute(f"TRUNCATE {tables} RESTART IDENTITY CASCADE")
+        await conn.execute(f"BEGIN; {statements}; COMMIT")
     finally:
         await conn.close()
 
