@@ -8,8 +8,8 @@ from typing import Annotated, cast
 import strawberry
 from strawberry.scalars import JSON
 
+from ..domain.insights import InsightPage, StoredInsight
 from ..resolvers import insights as resolver
-from ..storage.insights import InsightPage, StoredInsight
 from .context import Info
 from .enums import Importance, InsightType
 from .errors import NotFoundError
