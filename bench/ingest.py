@@ -25,7 +25,7 @@ import orjson
 
 from learning_analytics import demo
 from learning_analytics.domain.models import EventBatch
-from learning_analytics.rest.payloads import batch_to_json
+from learning_analytics.wire.events import batch_to_json
 
 
 def build_batches(total: int, per_batch: int) -> list[bytes]:

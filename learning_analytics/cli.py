@@ -28,8 +28,8 @@ from .resolvers.context import build_context
 from .resolvers.demo import is_empty, load_demo
 from .resolvers.ingest import ingest_batch
 from .resolvers.services import Services, running_services
-from .rest.payloads import parse_events_json
 from .storage import maintenance, migrate, rollups, users
+from .wire.events import parse_events_json
 
 app = typer.Typer(help="learning-analytics: a GraphQL analytics API for learners.", no_args_is_help=True)
 db_app = typer.Typer(help="Database schema.", no_args_is_help=True)

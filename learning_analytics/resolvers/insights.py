@@ -9,9 +9,11 @@ from ..domain.errors import InvalidInput, NotFound
 from ..domain.insights import (
     Importance,
     InsightInputs,
+    InsightPage,
     InsightThresholds,
     InsightType,
     LifetimeTotals,
+    StoredInsight,
     TopicPair,
     TopicStat,
     generate_insights,
@@ -133,7 +135,7 @@ async def list_insights(
     type: InsightType | None = None,
     importance: Importance | None = None,
     include_dismissed: bool = False,
-) -> store.InsightPage:
+) -> InsightPage:
     """Current insights, best first; generated on demand when the stored ones are older than the rollups."""
     most = ctx.settings.limits.max_insights_limit
     if not 0 <= limit <= most:
@@ -150,19 +152,19 @@ async def list_insights(
     )
 
 
-async def _set(ctx: Context, insight_id: str, **values: object) -> store.StoredInsight:
+async def _set(ctx: Context, insight_id: str, **values: object) -> StoredInsight:
     found = await store.set_fields(ctx.db, user_id=ctx.user.id, insight_id=insight_id, **values)
     if found is None:
         raise NotFound(f"no insight {insight_id!r}", id=insight_id)
     return found
 
 
-async def dismiss(ctx: Context, insight_id: str) -> store.StoredInsight:
+async def dismiss(ctx: Context, insight_id: str) -> StoredInsight:
     """Dismiss an insight for good: regenerating the same fact keeps it dismissed."""
     return await _set(ctx, insight_id, dismissed_at=ctx.now)
 
 
-async def rate(ctx: Context, insight_id: str, *, helpful: bool) -> store.StoredInsight:
+async def rate(ctx: Context, insight_id: str, *, helpful: bool) -> StoredInsight:
     return await _set(ctx, insight_id, helpful=helpful)
 
 

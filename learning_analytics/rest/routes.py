@@ -9,8 +9,8 @@ from starlette.routing import Route
 from ..domain.errors import InvalidInput
 from ..resolvers import ingest
 from ..resolvers.context import build_context
+from ..wire.events import parse_events_json
 from .body import BodyTooLarge, read_body
-from .payloads import parse_events_json
 from .responses import JSONResponse, error_response, invalid
 
 

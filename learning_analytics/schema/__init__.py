@@ -1,4 +1,4 @@
-"""The Strawberry GraphQL schema: types, inputs, error unions, root Query and Mutation."""
+"""The Strawberry GraphQL schema: one module per area (types and root fields), merged in `root`."""
 
 from .root import build_schema, schema
 

@@ -1,11 +1,67 @@
-"""Arguments as the client wrote them: whether a field's argument was given at all."""
+"""Field arguments: the rules every resolver with arguments follows (`argument_rules`), nullable
+arguments with a default (`OrDefault`), and whether the client gave an argument at all (`given`)."""
 
 from __future__ import annotations
 
-from typing import Any
+import functools
+import inspect
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated, Any, Optional, TypeVar
 
 import strawberry
 from strawberry.types.nodes import SelectedField
+
+from ..domain.errors import InvalidInput
+from .errors import bad_argument
+
+T = TypeVar("T")
+F = TypeVar("F", bound=Callable[..., Any])
+
+if TYPE_CHECKING:
+    OrDefault = Annotated[T, "nullable in the schema; null takes the declared default"]
+else:
+    # The schema shows the argument nullable with its default (`period: Period = LAST_30_DAYS`);
+    # `argument_rules` replaces an explicit null by that default, so the body always sees a value.
+    OrDefault = Optional
+
+
+def argument_rules(resolver: F) -> F:
+    """A resolver that follows the schema's argument rules: an argument given as null takes its declared
+    default (the one the schema shows; an argument whose default is null or unset stays as given), and
+    an InvalidInput becomes a `BAD_USER_INPUT` error naming the argument (`errors.bad_argument`).
+
+    The wrapper keeps the resolver's signature (`functools.wraps`), which Strawberry reads for the
+    field's arguments, their types and defaults."""
+    defaults = {
+        name: p.default
+        for name, p in inspect.signature(resolver).parameters.items()
+        if p.default is not inspect.Parameter.empty
+        and p.default is not None
+        and p.default is not strawberry.UNSET
+    }
+
+    def with_defaults(kwargs: dict[str, Any]) -> dict[str, Any]:
+        return {**kwargs, **{n: d for n, d in defaults.items() if n in kwargs and kwargs[n] is None}}
+
+    if inspect.iscoroutinefunction(resolver):
+
+        @functools.wraps(resolver)
+        async def resolve_async(*args: Any, **kwargs: Any) -> Any:
+            try:
+                return await resolver(*args, **with_defaults(kwargs))
+            except InvalidInput as e:
+                raise bad_argument(e) from e
+
+        return resolve_async  # type: ignore[return-value]
+
+    @functools.wraps(resolver)
+    def resolve(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return resolver(*args, **with_defaults(kwargs))
+        except InvalidInput as e:
+            raise bad_argument(e) from e
+
+    return resolve  # type: ignore[return-value]
 
 
 def given(info: strawberry.Info[Any, Any], name: str) -> bool:

@@ -1,42 +1,69 @@
-"""GraphQL enums: the domain's enums exposed under the contract's names."""
+"""GraphQL enums that several areas share, each the twin of a domain enum (same member names and
+values); `by_name` converts a member to its twin at the boundary, either way.
+
+An area's own enums live in its module and follow the same rule. The domain's classes are never
+registered with Strawberry: a GraphQL enum is declared here, so the domain stays free of the framework.
+"""
 
 from __future__ import annotations
 
+from enum import Enum
+from typing import TypeVar, overload
+
 import strawberry
 
-from ..domain.insights.model import Importance, InsightType
-from ..domain.mastery import MasteryLevel
-from ..domain.models import FeedbackKind
-from ..domain.periods import ChangeDirection, Granularity, Period
-from ..domain.progress import Metric
-from ..domain.trends import ForecastMethod, TrendDirection
+E = TypeVar("E", bound=Enum)
 
-strawberry.enum(FeedbackKind, name="FeedbackKind", description="What a learner did with an answer.")
-strawberry.enum(Period, name="Period", description="Local days ending today (today included), or all time.")
-strawberry.enum(
-    Granularity, name="Granularity", description="Bucket size: local hours, days, ISO weeks, months."
-)
-strawberry.enum(Metric, name="Metric", description="What a series measures.")
-strawberry.enum(
-    ChangeDirection, name="ChangeDirection", description="Against the previous period of equal length."
-)
-strawberry.enum(TrendDirection, name="TrendDirection", description="From the OLS slope, with a ±5 % band.")
-strawberry.enum(
-    ForecastMethod, name="ForecastMethod", description="LINEAR: the OLS line; HOLT: Holt's smoothing."
-)
-strawberry.enum(MasteryLevel, name="MasteryLevel", description="Bands of the mastery score.")
-strawberry.enum(InsightType, name="InsightType")
-strawberry.enum(Importance, name="Importance")
 
-__all__ = [
-    "ChangeDirection",
-    "FeedbackKind",
-    "ForecastMethod",
-    "Granularity",
-    "Importance",
-    "InsightType",
-    "MasteryLevel",
-    "Metric",
-    "Period",
-    "TrendDirection",
-]
+@overload
+def by_name(member: Enum, twin: type[E]) -> E: ...
+@overload
+def by_name(member: None, twin: type[E]) -> None: ...
+@overload
+def by_name(member: Enum | None, twin: type[E]) -> E | None: ...
+def by_name(member: Enum | None, twin: type[E]) -> E | None:
+    """The member of `twin` with the same name (a domain member for a GraphQL one, or back); None stays None."""
+    return None if member is None else twin[member.name]
+
+
+@strawberry.enum(description="Local days ending today (today included), or all time.")
+class Period(Enum):
+    LAST_7_DAYS = "last_7_days"
+    LAST_14_DAYS = "last_14_days"
+    LAST_30_DAYS = "last_30_days"
+    LAST_90_DAYS = "last_90_days"
+    LAST_365_DAYS = "last_365_days"
+    ALL_TIME = "all_time"
+
+
+@strawberry.enum(description="Bucket size: local hours, days, ISO weeks, months.")
+class Granularity(Enum):
+    HOUR = "hour"
+    DAY = "day"
+    WEEK = "week"
+    MONTH = "month"
+
+
+@strawberry.enum(description="What a series measures.")
+class Metric(Enum):
+    SESSIONS = "sessions"
+    EXCHANGES = "exchanges"
+    QUALITY = "quality"
+    DURATION = "duration"
+    ENGAGEMENT = "engagement"
+    POSITIVE_FEEDBACK_RATE = "positive_feedback_rate"
+    CORRECTIONS = "corrections"
+
+
+@strawberry.enum(description="Against the previous period of equal length.")
+class ChangeDirection(Enum):
+    UP = "up"
+    DOWN = "down"
+    FLAT = "flat"
+
+
+@strawberry.enum(description="From the OLS slope, with a ±5 % band.")
+class TrendDirection(Enum):
+    IMPROVING = "improving"
+    DECLINING = "declining"
+    STABLE = "stable"

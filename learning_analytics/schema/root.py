@@ -1,217 +1,58 @@
-"""The root Query and Mutation, assembled from per-area classes, and the schema with its guards."""
+"""The schema: the root Query and Mutation merged from the areas' classes, with its guards.
+
+Each area module (sessions, overview, progress, …) holds its types and a `<Area>Query` and/or
+`<Area>Mutation` class with its root fields; an area joins the API by adding its classes to the
+tuples below (their order is the fields' order in the schema). Two areas may not declare the same
+root field: the merge refuses it.
+"""
 
 from __future__ import annotations
 
+import warnings
 from datetime import datetime
 from typing import Any
 
-import strawberry
 from strawberry.extensions import DisableIntrospection
 from strawberry.schema.config import StrawberryConfig
+from strawberry.tools import merge_types
 
 from ..config import LimitSettings
-from ..domain import models
-from ..domain.errors import InvalidInput, NotFound
-from ..domain.insights import Importance, InsightType
-from ..domain.periods import Granularity, Period
-from ..domain.progress import Metric
-from ..domain.trends import ForecastMethod
-from ..domain.trends.analysis import DEFAULT_FORECAST_DAYS, DEFAULT_WINDOW
-from ..resolvers import ingest, sessions
-from ..resolvers import insights as insight_resolvers
-from ..resolvers import overview as overview_resolver
-from ..resolvers import progress as progress_resolver
-from ..resolvers import streaks as streak_resolver
-from ..resolvers import topics as topic_resolvers
-from ..resolvers import trends as trend_resolver
-from .arguments import given
 from .batch_limit import BatchSizeLimit
-from .context import Info
 from .documents import document_guard
-from .errors import NotFoundError, ValidationError, bad_argument
+from .errors import NotFoundError
 from .failures import MaskUnexpectedErrors, Schema
-from .inputs import ExchangeInput, FeedbackInput, SessionInput
-from .insight_types import Insight, InsightList, InsightResult
-from .progress_types import Overview, Progress, Streak, TopicAnalytics, TopicMastery
+from .ingest import IngestMutation
+from .insights import InsightsMutation, InsightsQuery
+from .overview import OverviewQuery
+from .progress import ProgressQuery
 from .scalars import DATE_TIME
-from .trend_types import Trend
-from .types import IngestResult, IngestSummary, RecordSessionResult, Session, SessionConnection, User
+from .sessions import SessionsQuery
+from .streaks import StreakQuery
+from .topics import TopicsQuery
+from .trends import TrendsQuery
+from .viewer import ViewerQuery
+
+QUERIES: tuple[type, ...] = (
+    ViewerQuery,
+    SessionsQuery,
+    OverviewQuery,
+    ProgressQuery,
+    TrendsQuery,
+    StreakQuery,
+    TopicsQuery,
+    InsightsQuery,
+)
+MUTATIONS: tuple[type, ...] = (IngestMutation, InsightsMutation)
 
 
-@strawberry.type
-class Query:
-    @strawberry.field(description="The caller.")
-    def viewer(self, info: Info) -> User:
-        return User.from_domain(info.context.user)
-
-    @strawberry.field(
-        description="The caller's sessions, newest first; `first` at most 100 (LA_LIMITS__MAX_PAGE_SIZE)."
-    )
-    async def sessions(
-        self,
-        info: Info,
-        first: int | None = 20,
-        after: str | None = None,
-        start: datetime | None = None,
-        end: datetime | None = None,
-    ) -> SessionConnection:
-        try:
-            page = await sessions.list_sessions(
-                info.context, first=20 if first is None else first, after=after, start=start, end=end
-            )
-        except InvalidInput as e:
-            raise bad_argument(e) from e
-        return SessionConnection.from_domain(page)
-
-    @strawberry.field(
-        description="Summary of the period, its change against the previous one, and the streak."
-    )
-    async def overview(self, info: Info, period: Period | None = Period.LAST_30_DAYS) -> Overview:
-        answer = await overview_resolver.overview(info.context, period=period or Period.LAST_30_DAYS)
-        return Overview.from_domain(answer)
-
-    @strawberry.field(
-        description="Buckets over the period; granularity defaults to DAY (≤ 31 days), WEEK (≤ 180) or MONTH. "
-        "At most 168 hours, 400 days, 520 weeks or 600 months (LA_LIMITS__MAX_*_BUCKETS): a requested "
-        "granularity beyond is refused, an implicit one becomes coarser."
-    )
-    async def progress(
-        self,
-        info: Info,
-        period: Period | None = Period.LAST_30_DAYS,
-        metrics: list[Metric] | None = strawberry.UNSET,
-        granularity: Granularity | None = None,
-    ) -> Progress:
-        chosen = (
-            [Metric.SESSIONS, Metric.QUALITY] if metrics is strawberry.UNSET or metrics is None else metrics
-        )
-        try:
-            answer = await progress_resolver.progress(
-                info.context, period=period or Period.LAST_30_DAYS, metrics=chosen, granularity=granularity
-            )
-        except InvalidInput as e:
-            raise bad_argument(e) from e
-        return Progress.from_domain(answer)
-
-    @strawberry.field(
-        description="The daily series of a metric with its rolling average, OLS trend and forecast; "
-        "an omitted `window` or `forecastDays` is the configured one (LA_TRENDS__SHORT_TERM_WINDOW, "
-        "LA_TRENDS__FORECAST_DAYS; 7 unless set)."
-    )
-    async def trend(
-        self,
-        info: Info,
-        metric: Metric | None = Metric.QUALITY,
-        period: Period | None = Period.LAST_30_DAYS,
-        window: int | None = DEFAULT_WINDOW,
-        forecast_days: int | None = DEFAULT_FORECAST_DAYS,
-        method: ForecastMethod | None = ForecastMethod.LINEAR,
-    ) -> Trend:
-        try:
-            answer = await trend_resolver.trend(
-                info.context,
-                metric=metric or Metric.QUALITY,
-                period=period or Period.LAST_30_DAYS,
-                window=window if given(info, "window") else None,
-                forecast_days=forecast_days if given(info, "forecastDays") else None,
-                method=method or ForecastMethod.LINEAR,
-            )
-        except InvalidInput as e:
-            raise bad_argument(e) from e
-        return Trend.from_domain(answer)
-
-    @strawberry.field(description="Consecutive active local days, with the grace period.")
-    async def streak(self, info: Info) -> Streak:
-        return Streak.from_domain(await streak_resolver.streak(info.context))
-
-    @strawberry.field(description="Topics of the period: distribution, top topics, trending, connections.")
-    async def topics(
-        self, info: Info, period: Period | None = Period.LAST_30_DAYS, limit: int | None = 20
-    ) -> TopicAnalytics:
-        try:
-            answer = await topic_resolvers.topics(
-                info.context, period=period or Period.LAST_30_DAYS, limit=20 if limit is None else limit
-            )
-        except InvalidInput as e:
-            raise bad_argument(e) from e
-        return TopicAnalytics.from_domain(answer)
-
-    @strawberry.field(description="Mastery of one topic over all time; null for a topic never seen.")
-    async def topic_mastery(self, info: Info, topic: str) -> TopicMastery | None:
-        found = await info.context.loaders.mastery_by_topic.load(topic.strip())
-        return TopicMastery.from_domain(found) if found else None
-
-    @strawberry.field(
-        description="Current insights, best first (generated on demand when the data moved on)."
-    )
-    async def insights(
-        self,
-        info: Info,
-        limit: int | None = 10,
-        type: InsightType | None = None,
-        importance: Importance | None = None,
-        include_dismissed: bool | None = False,
-    ) -> InsightList:
-        try:
-            page = await insight_resolvers.list_insights(
-                info.context,
-                limit=10 if limit is None else limit,
-                type=type,
-                importance=importance,
-                include_dismissed=bool(include_dismissed),
-            )
-        except InvalidInput as e:
-            raise bad_argument(e) from e
-        return InsightList.from_domain(page)
+def _merged(name: str, areas: tuple[type, ...]) -> type:
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # merge_types only warns when an area overrides another's field
+        return merge_types(name, areas)
 
 
-@strawberry.type
-class Mutation:
-    @strawberry.mutation(
-        description="Record one session, as a summary or before its exchanges; idempotent by id."
-    )
-    async def record_session(self, info: Info, input: SessionInput) -> RecordSessionResult:
-        try:
-            stored = await ingest.record_session(info.context, input.to_domain())
-        except InvalidInput as e:
-            return ValidationError.from_ingest(e, single=True)
-        return Session.from_domain(stored)
-
-    @strawberry.mutation(
-        description="Record exchanges (their sessions must exist or come first); idempotent by id."
-    )
-    async def record_exchanges(self, info: Info, input: list[ExchangeInput]) -> IngestResult:
-        return await _ingest(info, models.EventBatch(exchanges=tuple(i.to_domain() for i in input)))
-
-    @strawberry.mutation(description="Record feedback on stored exchanges; idempotent by id.")
-    async def record_feedback(self, info: Info, input: list[FeedbackInput]) -> IngestResult:
-        return await _ingest(info, models.EventBatch(feedback=tuple(i.to_domain() for i in input)))
-
-    @strawberry.mutation(description="Dismiss an insight; regenerating the same fact keeps it dismissed.")
-    async def dismiss_insight(self, info: Info, id: strawberry.ID) -> InsightResult:
-        try:
-            return Insight.from_domain(await insight_resolvers.dismiss(info.context, str(id)))
-        except NotFound as e:
-            return NotFoundError.from_domain(e)
-
-    @strawberry.mutation(description="Say whether an insight was helpful.")
-    async def rate_insight(self, info: Info, id: strawberry.ID, helpful: bool) -> InsightResult:
-        try:
-            return Insight.from_domain(await insight_resolvers.rate(info.context, str(id), helpful=helpful))
-        except NotFound as e:
-            return NotFoundError.from_domain(e)
-
-    @strawberry.mutation(description="Mark every insight viewed; returns how many were new.")
-    async def mark_insights_viewed(self, info: Info) -> int:
-        return await insight_resolvers.mark_viewed(info.context)
-
-
-async def _ingest(info: Info, batch: models.EventBatch) -> IngestSummary | ValidationError:
-    try:
-        summary = await ingest.ingest_batch(info.context, batch)
-    except InvalidInput as e:
-        return ValidationError.from_ingest(e)
-    return IngestSummary.from_domain(summary)
+Query = _merged("Query", QUERIES)
+Mutation = _merged("Mutation", MUTATIONS)
 
 
 def build_schema(*, introspection: bool = True, limits: LimitSettings | None = None) -> Schema:

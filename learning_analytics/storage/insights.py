@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, or_, select, update
 
-from ..domain.insights import Importance, Insight, InsightType
+from ..domain.insights import Importance, Insight, InsightPage, InsightType, StoredInsight
 from .db import Database
 from .sql import insert_for
 from .tables import insights_t, state_t
@@ -19,21 +18,6 @@ _RANK = case(
     (insights_t.c.importance == Importance.MEDIUM.value, 1),
     else_=2,
 )
-
-
-@dataclass(frozen=True, slots=True)
-class StoredInsight:
-    insight: Insight
-    viewed_at: datetime | None
-    dismissed_at: datetime | None
-    helpful: bool | None
-
-
-@dataclass(frozen=True, slots=True)
-class InsightPage:
-    items: list[StoredInsight]
-    total: int
-    new_since_last_visit: int
 
 
 def _stored(row: Any) -> StoredInsight:

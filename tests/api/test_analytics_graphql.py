@@ -266,6 +266,28 @@ async def test_trend_arguments_are_checked(loaded: httpx.AsyncClient) -> None:
     assert body["errors"][0]["extensions"]["field"] == "window"
 
 
+async def test_arguments_given_as_null_take_the_defaults_the_schema_shows(loaded: httpx.AsyncClient) -> None:
+    body = await gql(
+        loaded,
+        """{ nulls: overview(period: null) { period summary { totalSessions } }
+             omitted: overview { period summary { totalSessions } }
+             progress(period: null, metrics: null) { period statistics { metric } }
+             trend(metric: null, period: null, method: null) { metric period forecast { value } }
+             topics(period: null, limit: null) { topTopics { name } }
+             sessions(first: null) { totalCount edges { node { id } } } }""",
+    )
+
+    data = body["data"]
+    assert data["nulls"] == data["omitted"] == {"period": "LAST_30_DAYS", "summary": {"totalSessions": 4}}
+    assert data["progress"]["period"] == "LAST_30_DAYS"
+    assert [s["metric"] for s in data["progress"]["statistics"]] == ["SESSIONS", "QUALITY"]
+    assert (data["trend"]["metric"], data["trend"]["period"]) == ("QUALITY", "LAST_30_DAYS")
+    assert len(data["trend"]["forecast"]) == 7
+    assert {t["name"] for t in data["topics"]["topTopics"]} == {"python", "sql", "git"}
+    assert data["sessions"]["totalCount"] == 4
+    assert sorted(e["node"]["id"] for e in data["sessions"]["edges"]) == ["A", "B", "C", "D"]
+
+
 async def test_data_only_shows_after_the_fold(app_client: httpx.AsyncClient) -> None:
     services = app_client.app.state.services  # type: ignore[attr-defined]
     services.clock = lambda: NOW

@@ -17,6 +17,7 @@ from learning_analytics.domain.insights.model import (
     TopicStat,
     insight_id,
 )
+from learning_analytics.domain.insights.stored import InsightPage, StoredInsight
 
 __all__ = [
     "EXPIRY",
@@ -24,11 +25,13 @@ __all__ = [
     "Importance",
     "Insight",
     "InsightInputs",
+    "InsightPage",
     "InsightThresholds",
     "InsightType",
     "LifetimeTotals",
     "Rule",
     "RuleSpec",
+    "StoredInsight",
     "TopicPair",
     "TopicStat",
     "deduplicate",

@@ -1,16 +1,26 @@
-"""The trend answer's types."""
+"""The trend of a metric: daily series, rolling average, OLS fit, forecast, seasonality, anomalies: the
+`trend` query."""
 
 from __future__ import annotations
 
 from datetime import date
+from enum import Enum
 
 import strawberry
 
-from ..domain import trends
-from ..domain.trends.analysis import trend_chart
-from ..resolvers.trends import TrendAnswer
-from .enums import Metric, Period, TrendDirection
+from ..domain import periods, progress, trends
+from ..domain.trends.analysis import DEFAULT_FORECAST_DAYS, DEFAULT_WINDOW, trend_chart
+from ..resolvers import trends as resolver
+from .arguments import OrDefault, argument_rules, given
+from .context import Info
+from .enums import Metric, Period, TrendDirection, by_name
 from .shared import ChartData, Meta
+
+
+@strawberry.enum(description="LINEAR: the OLS line; HOLT: Holt's smoothing.")
+class ForecastMethod(Enum):
+    LINEAR = "linear"
+    HOLT = "holt"
 
 
 @strawberry.type
@@ -79,18 +89,18 @@ class Trend:
     meta: Meta
 
     @classmethod
-    def from_domain(cls, t: TrendAnswer) -> Trend:
+    def from_domain(cls, t: resolver.TrendAnswer) -> Trend:
         a = t.analysis
         s = a.seasonality
         return cls(
-            metric=t.metric,
-            period=t.period,
+            metric=by_name(t.metric, Metric),
+            period=by_name(t.period, Period),
             window=a.window,
             points=[
                 TrendPoint(date=d, value=v, rolling_avg=r)
                 for d, v, r in zip(a.days, a.values, a.rolling, strict=True)
             ],
-            direction=a.fit.direction,
+            direction=by_name(a.fit.direction, TrendDirection),
             slope=a.fit.slope,
             change_percent=a.fit.change_percent,
             confidence=a.fit.confidence,
@@ -113,3 +123,33 @@ class Trend:
             chart=ChartData.from_domain(trend_chart(a)),
             meta=Meta.from_domain(t.meta),
         )
+
+
+@strawberry.type
+class TrendsQuery:
+    @strawberry.field(
+        description="The daily series of a metric with its rolling average, OLS trend and forecast; "
+        "an omitted `window` or `forecastDays` is the configured one (LA_TRENDS__SHORT_TERM_WINDOW, "
+        "LA_TRENDS__FORECAST_DAYS; 7 unless set)."
+    )
+    @argument_rules
+    async def trend(
+        self,
+        info: Info,
+        metric: OrDefault[Metric] = Metric.QUALITY,
+        period: OrDefault[Period] = Period.LAST_30_DAYS,
+        # The schema shows the contract's defaults; an argument the client leaves out takes the
+        # configured one instead (`given`).
+        window: int | None = DEFAULT_WINDOW,
+        forecast_days: int | None = DEFAULT_FORECAST_DAYS,
+        method: OrDefault[ForecastMethod] = ForecastMethod.LINEAR,
+    ) -> Trend:
+        answer = await resolver.trend(
+            info.context,
+            metric=by_name(metric, progress.Metric),
+            period=by_name(period, periods.Period),
+            window=window if given(info, "window") else None,
+            forecast_days=forecast_days if given(info, "forecastDays") else None,
+            method=by_name(method, trends.ForecastMethod),
+        )
+        return Trend.from_domain(answer)

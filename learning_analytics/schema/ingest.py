@@ -1,13 +1,20 @@
-"""Input types and their conversion to domain values."""
+"""Recording what a learner did: the `recordSession`, `recordExchanges` and `recordFeedback` mutations,
+their inputs and results (a ValidationError names the offending input)."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Annotated
 
 import strawberry
 
 from ..domain import models
-from .enums import FeedbackKind
+from ..domain.errors import InvalidInput
+from ..resolvers import ingest as resolver
+from .context import Info
+from .enums import by_name
+from .errors import ValidationError
+from .sessions import FeedbackKind, Session
 
 
 @strawberry.input
@@ -87,8 +94,53 @@ class FeedbackInput:
         return models.FeedbackInput(
             id=str(self.id),
             exchange_id=str(self.exchange_id),
-            kind=models.FeedbackKind(self.kind),
+            kind=by_name(self.kind, models.FeedbackKind),
             created_at=self.created_at,
             rating=self.rating,
             comment=self.comment,
         )
+
+
+@strawberry.type(description="How many items were stored, and how many had been stored before (same id).")
+class IngestSummary:
+    accepted: int
+    duplicates: int
+
+    @classmethod
+    def from_domain(cls, s: models.IngestSummary) -> IngestSummary:
+        return cls(accepted=s.accepted, duplicates=s.duplicates)
+
+
+RecordSessionResult = Annotated[Session | ValidationError, strawberry.union("RecordSessionResult")]
+IngestResult = Annotated[IngestSummary | ValidationError, strawberry.union("IngestResult")]
+
+
+async def _ingest(info: Info, batch: models.EventBatch) -> IngestSummary | ValidationError:
+    try:
+        summary = await resolver.ingest_batch(info.context, batch)
+    except InvalidInput as e:
+        return ValidationError.from_ingest(e)
+    return IngestSummary.from_domain(summary)
+
+
+@strawberry.type
+class IngestMutation:
+    @strawberry.mutation(
+        description="Record one session, as a summary or before its exchanges; idempotent by id."
+    )
+    async def record_session(self, info: Info, input: SessionInput) -> RecordSessionResult:
+        try:
+            stored = await resolver.record_session(info.context, input.to_domain())
+        except InvalidInput as e:
+            return ValidationError.from_ingest(e, single=True)
+        return Session.from_domain(stored)
+
+    @strawberry.mutation(
+        description="Record exchanges (their sessions must exist or come first); idempotent by id."
+    )
+    async def record_exchanges(self, info: Info, input: list[ExchangeInput]) -> IngestResult:
+        return await _ingest(info, models.EventBatch(exchanges=tuple(i.to_domain() for i in input)))
+
+    @strawberry.mutation(description="Record feedback on stored exchanges; idempotent by id.")
+    async def record_feedback(self, info: Info, input: list[FeedbackInput]) -> IngestResult:
+        return await _ingest(info, models.EventBatch(feedback=tuple(i.to_domain() for i in input)))

@@ -1,28 +1,26 @@
-"""Output types for users, sessions, exchanges and feedback; built from domain objects."""
+"""Sessions with their exchanges and feedback (loaded per request in batches): the `sessions` query."""
 
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
+from enum import Enum
 
 import strawberry
 
 from ..domain import models
-from ..resolvers.sessions import SessionList
+from ..resolvers import sessions as resolver
+from .arguments import OrDefault, argument_rules
 from .context import Info
-from .enums import FeedbackKind
-from .errors import ValidationError
+from .enums import by_name
 
 
-@strawberry.type(description="The caller.")
-class User:
-    id: strawberry.ID
-    name: str
-    timezone: str = strawberry.field(description="IANA timezone that decides the local day of new events.")
-
-    @classmethod
-    def from_domain(cls, u: models.User) -> User:
-        return cls(id=strawberry.ID(u.id), name=u.name, timezone=u.timezone)
+@strawberry.enum(description="What a learner did with an answer.")
+class FeedbackKind(Enum):
+    THUMBS_UP = "thumbs_up"
+    THUMBS_DOWN = "thumbs_down"
+    COPY = "copy"
+    CORRECTION = "correction"
+    CLARIFICATION = "clarification"
 
 
 @strawberry.type
@@ -36,7 +34,11 @@ class Feedback:
     @classmethod
     def from_domain(cls, f: models.Feedback) -> Feedback:
         return cls(
-            id=strawberry.ID(f.id), kind=f.kind, rating=f.rating, created_at=f.created_at, comment=f.comment
+            id=strawberry.ID(f.id),
+            kind=by_name(f.kind, FeedbackKind),
+            rating=f.rating,
+            created_at=f.created_at,
+            comment=f.comment,
         )
 
 
@@ -129,7 +131,7 @@ class SessionConnection:
     total_count: int
 
     @classmethod
-    def from_domain(cls, page: SessionList) -> SessionConnection:
+    def from_domain(cls, page: resolver.SessionList) -> SessionConnection:
         edges = [
             SessionEdge(cursor=c, node=Session.from_domain(s))
             for s, c in zip(page.sessions, page.cursors, strict=True)
@@ -143,15 +145,19 @@ class SessionConnection:
         )
 
 
-@strawberry.type(description="How many items were stored, and how many had been stored before (same id).")
-class IngestSummary:
-    accepted: int
-    duplicates: int
-
-    @classmethod
-    def from_domain(cls, s: models.IngestSummary) -> IngestSummary:
-        return cls(accepted=s.accepted, duplicates=s.duplicates)
-
-
-RecordSessionResult = Annotated[Session | ValidationError, strawberry.union("RecordSessionResult")]
-IngestResult = Annotated[IngestSummary | ValidationError, strawberry.union("IngestResult")]
+@strawberry.type
+class SessionsQuery:
+    @strawberry.field(
+        description="The caller's sessions, newest first; `first` at most 100 (LA_LIMITS__MAX_PAGE_SIZE)."
+    )
+    @argument_rules
+    async def sessions(
+        self,
+        info: Info,
+        first: OrDefault[int] = 20,
+        after: str | None = None,
+        start: datetime | None = None,
+        end: datetime | None = None,
+    ) -> SessionConnection:
+        page = await resolver.list_sessions(info.context, first=first, after=after, start=start, end=end)
+        return SessionConnection.from_domain(page)

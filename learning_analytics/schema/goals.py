@@ -1,4 +1,5 @@
-"""Goal and achievement types of the contract; the overview lists them once they are tracked."""
+"""Goals as the contract describes them: the overview lists the caller's active goals (none until goals
+are tracked). Plain types; the goals area adds its queries and mutations here."""
 
 from __future__ import annotations
 
@@ -6,6 +7,8 @@ from datetime import date, datetime
 from enum import Enum
 
 import strawberry
+
+from .arguments import OrDefault, argument_rules
 
 
 @strawberry.enum
@@ -42,26 +45,6 @@ class GoalStatus(Enum):
     FAILED = "failed"
     PAUSED = "paused"
     ARCHIVED = "archived"
-
-
-@strawberry.enum
-class AchievementCategory(Enum):
-    STREAK = "streak"
-    SESSIONS = "sessions"
-    EXCHANGES = "exchanges"
-    QUALITY = "quality"
-    TOPICS = "topics"
-    GOALS = "goals"
-    SPECIAL = "special"
-
-
-@strawberry.enum
-class Rarity(Enum):
-    COMMON = "common"
-    UNCOMMON = "uncommon"
-    RARE = "rare"
-    EPIC = "epic"
-    LEGENDARY = "legendary"
 
 
 @strawberry.type
@@ -106,20 +89,6 @@ class Goal:
     snapshots: strawberry.Private[list[GoalProgressSnapshot]]
 
     @strawberry.field
-    def history(self, limit: int | None = 30) -> list[GoalProgressSnapshot]:
-        return self.snapshots[: limit if limit is not None else 30]
-
-
-@strawberry.type(description="A badge of the catalog, and whether the caller holds it.")
-class Achievement:
-    id: strawberry.ID
-    title: str
-    description: str
-    category: AchievementCategory
-    rarity: Rarity
-    points: int
-    icon: str | None
-    unlocked: bool
-    unlocked_at: datetime | None
-    progress_percent: float
-    holders_percent: float | None
+    @argument_rules
+    def history(self, limit: OrDefault[int] = 30) -> list[GoalProgressSnapshot]:
+        return self.snapshots[:limit]

@@ -1,0 +1,104 @@
+"""The overview of a period: its totals, their change against the previous period, the streak, and
+the newest insights, goals and achievements: the `overview` query."""
+
+from __future__ import annotations
+
+import strawberry
+
+from ..domain import periods
+from ..resolvers import overview as resolver
+from .achievements import Achievement
+from .arguments import OrDefault, argument_rules
+from .context import Info
+from .enums import ChangeDirection, Period, by_name
+from .goals import Goal
+from .insights import Insight, recent_insights
+from .shared import Meta
+from .streaks import Streak
+
+
+@strawberry.type(description="Totals of the period.")
+class Summary:
+    total_sessions: int
+    total_exchanges: int
+    avg_quality: float | None = strawberry.field(
+        description="Mean composite quality of the period's exchanges."
+    )
+    streak_days: int
+    unique_topics: int
+    total_minutes: float
+
+    @classmethod
+    def from_domain(cls, s: resolver.Summary) -> Summary:
+        return cls(
+            total_sessions=s.total_sessions,
+            total_exchanges=s.total_exchanges,
+            avg_quality=s.avg_quality,
+            streak_days=s.streak_days,
+            unique_topics=s.unique_topics,
+            total_minutes=s.total_minutes,
+        )
+
+
+@strawberry.type(description="A value and its change (%) against the previous period of equal length.")
+class MetricChange:
+    value: float
+    change: float | None
+    direction: ChangeDirection
+
+    @classmethod
+    def from_domain(cls, m: periods.MetricChange) -> MetricChange:
+        return cls(value=m.value, change=m.change, direction=by_name(m.direction, ChangeDirection))
+
+
+@strawberry.type
+class OverviewTrends:
+    sessions: MetricChange
+    quality: MetricChange
+    engagement: MetricChange = strawberry.field(description="Exchanges per session.")
+
+
+@strawberry.type
+class Overview:
+    period: Period
+    summary: Summary
+    trends: OverviewTrends
+    streak: Streak
+    meta: Meta
+
+    @strawberry.field(description="The newest insights that are not dismissed.")
+    async def recent_insights(self, info: Info) -> list[Insight]:
+        return await recent_insights(info, limit=info.context.settings.insights.max_insights)
+
+    @strawberry.field(description="Active goals (available once goals are tracked).")
+    async def active_goals(self, info: Info) -> list[Goal]:
+        return []
+
+    @strawberry.field(description="Recently unlocked achievements (available once achievements are tracked).")
+    async def recent_achievements(self, info: Info) -> list[Achievement]:
+        return []
+
+    @classmethod
+    def from_domain(cls, o: resolver.OverviewAnswer) -> Overview:
+        return cls(
+            period=by_name(o.period, Period),
+            summary=Summary.from_domain(o.summary),
+            trends=OverviewTrends(
+                sessions=MetricChange.from_domain(o.sessions),
+                quality=MetricChange.from_domain(o.quality),
+                engagement=MetricChange.from_domain(o.engagement),
+            ),
+            streak=Streak.from_domain(o.streak),
+            meta=Meta.from_domain(o.meta),
+        )
+
+
+@strawberry.type
+class OverviewQuery:
+    @strawberry.field(
+        description="Summary of the period, its change against the previous one, and the streak."
+    )
+    @argument_rules
+    async def overview(self, info: Info, period: OrDefault[Period] = Period.LAST_30_DAYS) -> Overview:
+        answer = await resolver.overview(info.context, period=by_name(period, periods.Period))
+        return Overview.from_domain(answer)
