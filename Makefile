@@ -29,6 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check learning_analytics tests bench
 	$(BIN)/ruff format --check learning_analytics tests bench
 	$(BIN)/mypy learning_analytics
+	$(BIN)/lint-imports
 
 test-sqlite: $(STAMP) $(AUDIT_STAMP)
 	LA_TEST_DATABASE=sqlite $(BIN)/python -m pytest

@@ -18,6 +18,7 @@ from learning_analytics.domain.trends import AnomalyThresholds
 
 PACKAGE = Path(learning_analytics.__file__).parent
 
+
 def _attributes_read() -> set[str]:
     """Every attribute name the package reads (`x.name`), outside config.py where settings are defined."""
     names: set[str] = set()
