@@ -111,7 +111,7 @@ async def run(url: str, total: int, per_batch: int, concurrency: int, workers: i
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
-            for _ in range(100):
+            for _ in range(600):  # up to 2 minutes: a loaded machine starts the server slowly
                 try:
                     if (await client.get("/readyz")).status_code == 200:
                         break

@@ -65,7 +65,8 @@ def new_batches(learners: list[User], *, run: int, now: datetime) -> list[tuple[
         if n <= 0:
             break
         left -= n
-        started = now - timedelta(days=(i * 7 + run) % 41, hours=1 + i % 5)
+        # Ends an hour or more before `now` however many exchanges it holds (a few learners: long sessions).
+        started = now - timedelta(days=(i * 7 + run) % 41, hours=1 + i % 5, seconds=20 * n + 60)
         sid = f"bench-{now:%Y%m%d%H%M%S%f}-{learner.id}"
         exchanges = tuple(
             ExchangeInput(

@@ -112,18 +112,20 @@ async def test_a_batch_round_trips_through_every_raw_table(runtime: Runtime) -> 
     assert stored.avg_quality == pytest.approx(0.7)
     assert stored.duration_minutes == pytest.approx(40)
     assert stored.local_day == date(2026, 11, 20)
-    [[e1, e2]] = await sessions.exchanges_by_session(runtime.db, ["s1"], user_id="u1")
+    [[e1, e2]] = await sessions.children(runtime.db, sessions.EXCHANGES_BY_SESSION, ["s1"], user_id="u1")
     assert e1.quality == Quality(0.9, 0.8, 0.7, 0.6, 0.5, 0.4)
     assert e2.quality == Quality(0.5)
-    [[fb]] = await sessions.feedback_by_exchange(runtime.db, ["e1"], user_id="u1")
+    [[fb]] = await sessions.children(runtime.db, sessions.FEEDBACK_BY_EXCHANGE, ["e1"], user_id="u1")
     assert (fb.kind, fb.rating, fb.comment, fb.session_id) == (
         FeedbackKind.CORRECTION,
         0.25,
         "not quite",
         "s1",
     )
-    assert await sessions.topics_by_session(runtime.db, ["s1"], user_id="u1") == [["python", "sql"]]
-    assert await sessions.topics_by_exchange(runtime.db, ["e1", "e2"], user_id="u1") == [
+    assert await sessions.children(runtime.db, sessions.TOPICS_BY_SESSION, ["s1"], user_id="u1") == [
+        ["python", "sql"]
+    ]
+    assert await sessions.children(runtime.db, sessions.TOPICS_BY_EXCHANGE, ["e1", "e2"], user_id="u1") == [
         ["python", "sql"],
         [],
     ]

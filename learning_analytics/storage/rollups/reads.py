@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select, type_coerce, union_all
 
-from ...domain.periods import Granularity, month_start, week_start
+from ...domain.periods import Granularity, bucket_start
 from ...domain.rollups import Bucket, merge_buckets
 from ..db import Database
 from ..tables import exchanges_t, feedback_t, rollups_t, sessions_t
@@ -32,14 +32,6 @@ def _last_day(granularity: Granularity, start: date) -> date:
     return start
 
 
-def _first_bucket_day(granularity: Granularity, day: date) -> date:
-    if granularity is Granularity.WEEK:
-        return week_start(day)
-    if granularity is Granularity.MONTH:
-        return month_start(day)
-    return day
-
-
 async def buckets(
     db: Database, *, user_id: str, granularity: Granularity, start: date, end: date
 ) -> list[Bucket]:
@@ -49,13 +41,13 @@ async def buckets(
     MONTH: every bucket whose period overlaps [start, end], whole — the first may start before
     `start` and the last end after `end`; callers needing exact partial weeks merge day buckets.
     """
-    first = _first_bucket_day(granularity, start)
+    first = bucket_start(granularity, start)
     found: list[Bucket] = []
     async with db.read() as conn:
         horizons = await read_horizons(conn)
         kept = horizons.get(granularity)
         if kept is not None and first < kept:
-            last = min(kept - _ONE_DAY, _last_day(granularity, _first_bucket_day(granularity, end)))
+            last = min(kept - _ONE_DAY, _last_day(granularity, bucket_start(granularity, end)))
             found += await computed_buckets(
                 conn, granularity, user_id=user_id, start=first, end=last, horizons=horizons
             )

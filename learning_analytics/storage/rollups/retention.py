@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 
 from ...domain.folds import RetentionResult
-from ...domain.periods import Granularity, month_start, week_start
+from ...domain.periods import Granularity, bucket_start
 from ..db import Database
 from ..sql import insert_for
 from ..tables import horizons_t, rollups_t, runs_t
@@ -16,14 +16,6 @@ from .runs import alive, finish_run, start_run
 
 # Runs are an operational log: a quarter of history is plenty to look back on.
 RUNS_KEPT_DAYS = 90
-
-
-def _period_start(granularity: Granularity, day: date) -> date:
-    if granularity is Granularity.WEEK:
-        return week_start(day)
-    if granularity is Granularity.MONTH:
-        return month_start(day)
-    return day
 
 
 async def apply_retention(
@@ -46,7 +38,7 @@ async def apply_retention(
             for g, days in retention_days.items():
                 if days is None:
                     continue
-                kept[g] = max(_period_start(g, today - timedelta(days=days)), kept.get(g, date.min))
+                kept[g] = max(bucket_start(g, today - timedelta(days=days)), kept.get(g, date.min))
                 stmt = insert_for(conn, horizons_t).values(
                     granularity=g.value, kept_from=kept[g], updated_at=now
                 )
