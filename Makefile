@@ -40,4 +40,4 @@ test-postgres: $(STAMP) $(AUDIT_STAMP)
 test: lint test-sqlite test-postgres
 
 clean:
-	rm -rf $(VENV) $(AUDIT)/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(AUDIT)/node_modules .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

@@ -84,6 +84,8 @@ def serve(
     ),
 ) -> None:
     """Serve the API (GraphQL at /graphql, REST at /api/analytics), upgrading the schema first."""
+    # Loaded here, not for every command: the server and the app (Strawberry, the schema) take a while
+    # to import. Not a cycle: nothing the app imports imports the command line.
     import uvicorn
 
     from .app import create_app
