@@ -35,14 +35,11 @@ class Runtime:
 
 
 def engine_options(settings: Settings) -> EngineOptions:
-    """The engines' pools, timeouts and pragmas, from the `database` and `limits` sections."""
-    database, limits = settings.database, settings.limits
+    """The engines' pools, timeouts and pragmas: the `database` section as it is, and the read and
+    write bounds of the `limits` section."""
+    limits = settings.limits
     return EngineOptions(
-        pool_size=database.pool_size,
-        write_pool_size=database.write_pool_size,
-        echo=database.echo,
-        sqlite_synchronous=database.sqlite_synchronous,
-        sqlite_busy_timeout_ms=database.sqlite_busy_timeout_ms,
+        **settings.database.model_dump(),
         statement_timeout_ms=limits.statement_timeout_ms,
         pool_timeout_seconds=limits.pool_timeout_seconds,
         write_timeout_seconds=limits.write_timeout_seconds,

@@ -69,8 +69,9 @@ def busy_reason(error: BaseException) -> str | None:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class EngineOptions:
-    """How `connect` sets up the engines: pools, timeouts and SQLite pragmas (from the settings'
-    `database` and `limits` sections; storage takes the values, not the settings)."""
+    """How `connect` sets up the engines: pools, timeouts and SQLite pragmas. The runtime fills it from
+    the settings' `database` section (every field of it) and `limits`; storage takes the values, not
+    the settings."""
 
     pool_size: int  # read connections (both databases)
     write_pool_size: int  # write connections on PostgreSQL (SQLite has exactly one writer)
