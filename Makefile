@@ -29,6 +29,7 @@ lint: $(STAMP)
 	$(BIN)/ruff check learning_analytics tests bench
 	$(BIN)/ruff format --check learning_analytics tests bench
 	$(BIN)/mypy learning_analytics
+	$(BIN)/lint-imports
 
 test-sqlite: $(STAMP) $(AUDIT_STAMP)
 	LA_TEST_DATABASE=sqlite $(BIN)/python -m pytest
@@ -39,4 +40,4 @@ test-postgres: $(STAMP) $(AUDIT_STAMP)
 test: lint test-sqlite test-postgres
 
 clean:
-	rm -rf $(VENV) $(AUDIT)/node_modules .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) $(AUDIT)/node_modules .pytest_cache .mypy_cache .ruff_cache .import_linter_cache

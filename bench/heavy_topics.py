@@ -23,9 +23,11 @@ from learning_analytics.domain.models import EventBatch, ExchangeInput, Quality,
 from learning_analytics.domain.periods import Period
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.ingest import ingest_batch
-from learning_analytics.resolvers.services import running_services
+from learning_analytics.resolvers.runtime import open_runtime
 from learning_analytics.resolvers.topics import topics
-from learning_analytics.storage import rollups, users
+from learning_analytics.storage import users
+from learning_analytics.storage.rollups import fold as rollup_fold
+from learning_analytics.storage.rollups import topics as topic_rollups
 
 TOPICS_PER_EXCHANGE = 20
 
@@ -54,20 +56,20 @@ def heavy_batch(n_topics: int, now: datetime) -> EventBatch:
 async def main(database_url: str, n_topics: int, repeat: int) -> None:
     settings = Settings(database_url=database_url, scheduler=False)
     now = datetime.now(UTC)
-    async with running_services(settings) as services:
-        user = await users.ensure_user(services.db, user_id="heavy", name="Heavy", timezone="UTC", now=now)
-        await ingest_batch(build_context(services, user, now=now), heavy_batch(n_topics, now))
-        await rollups.fold_dirty(services.db, now=now)
+    async with open_runtime(settings) as runtime:
+        user = await users.ensure_user(runtime.db, user_id="heavy", name="Heavy", timezone="UTC", now=now)
+        await ingest_batch(build_context(runtime, user, now=now), heavy_batch(n_topics, now))
+        await rollup_fold.fold_dirty(runtime.db, now=now)
         whole: list[float] = []
         pairs: list[float] = []
         for _ in range(repeat):
-            ctx = build_context(services, user, now=now)
+            ctx = build_context(runtime, user, now=now)
             started = time.perf_counter()
             answer = await topics(ctx, period=Period.LAST_30_DAYS, limit=20)
             whole.append((time.perf_counter() - started) * 1000)
             started = time.perf_counter()
-            found = await rollups.topic_pairs(
-                services.db,
+            found = await topic_rollups.topic_pairs(
+                runtime.db,
                 user_id=user.id,
                 start=(now - timedelta(days=29)).date(),
                 end=now.date(),
@@ -76,7 +78,7 @@ async def main(database_url: str, n_topics: int, repeat: int) -> None:
             )
             pairs.append((time.perf_counter() - started) * 1000)
         print(
-            f"{services.db.dialect}, one session of {n_topics:,} topics: topics(LAST_30_DAYS) "
+            f"{runtime.db.dialect}, one session of {n_topics:,} topics: topics(LAST_30_DAYS) "
             f"p50 {statistics.median(whole):.0f} ms (max {max(whole):.0f}); the pair query alone "
             f"p50 {statistics.median(pairs):.0f} ms (max {max(pairs):.0f}); "
             f"{len(answer.connections)} connections, {len(found)} pairs returned"

@@ -23,7 +23,8 @@ from pathlib import Path
 import httpx
 import orjson
 
-from learning_analytics import demo
+from learning_analytics.domain.demo.history import generate_history
+from learning_analytics.domain.demo.learners import demo_users
 from learning_analytics.domain.models import EventBatch
 from learning_analytics.wire.events import batch_to_json
 
@@ -33,8 +34,8 @@ def build_batches(total: int, per_batch: int) -> list[bytes]:
     now = datetime.now(UTC)
     batches: list[bytes] = []
     count = 0
-    for spec in demo.demo_users(1000, seed=7):
-        for batch in demo.generate_history(spec, days=365, seed=7, now=now, batch_exchanges=per_batch):
+    for spec in demo_users(1000, seed=7):
+        for batch in generate_history(spec, days=365, seed=7, now=now, batch_exchanges=per_batch):
             take = min(len(batch.exchanges), total - count)
             if take < len(batch.exchanges):
                 batch = trim(batch, take)
@@ -110,7 +111,7 @@ async def run(url: str, total: int, per_batch: int, concurrency: int, workers: i
     )
     try:
         async with httpx.AsyncClient(base_url=f"http://127.0.0.1:{port}", timeout=120) as client:
-            for _ in range(100):
+            for _ in range(600):  # up to 2 minutes: a loaded machine starts the server slowly
                 try:
                     if (await client.get("/readyz")).status_code == 200:
                         break

@@ -31,9 +31,9 @@ from learning_analytics.resolvers import insights as insight_resolvers
 from learning_analytics.resolvers.auth import default_user
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.demo import load_demo
-from learning_analytics.resolvers.services import Services, running_services
-from learning_analytics.storage import rollups
+from learning_analytics.resolvers.runtime import Runtime, open_runtime
 from learning_analytics.storage.db import Database
+from learning_analytics.storage.rollups import fold as rollup_fold
 
 HERE = Path(__file__).parent
 QUERIES: dict[str, str] = {
@@ -88,8 +88,8 @@ async def timed(fn: Callable[[], Awaitable[Any]], n: int) -> list[float]:
     return out
 
 
-async def prepare(services: Services, *, users: int, days: int) -> None:
-    count = (await _scalar(services.db, "SELECT count(*) FROM exchanges")) or 0
+async def prepare(runtime: Runtime, *, users: int, days: int) -> None:
+    count = (await _scalar(runtime.db, "SELECT count(*) FROM exchanges")) or 0
     if count:
         print(f"reusing the database: {count:,} exchanges")
         return
@@ -102,11 +102,11 @@ async def prepare(services: Services, *, users: int, days: int) -> None:
         if done[0] // 100_000 != (done[0] - n) // 100_000:
             print(f"  {done[0]:,} exchanges ingested ({time.perf_counter() - started:.0f} s)", flush=True)
 
-    loaded = await load_demo(services, n_users=users, days=days, seed=42, now=now, progress=progress)
+    loaded = await load_demo(runtime, n_users=users, days=days, seed=42, now=now, progress=progress)
     ingest_s = time.perf_counter() - started
     print(f"demo: {loaded.users} users, {loaded.exchanges:,} exchanges in {ingest_s:.1f} s")
     started = time.perf_counter()
-    result = await rollups.fold_dirty(services.db, now=datetime.now(UTC))
+    result = await rollup_fold.fold_dirty(runtime.db, now=datetime.now(UTC))
     print(f"fold of the whole history: {time.perf_counter() - started:.1f} s ({result})")
 
 
@@ -115,8 +115,8 @@ async def _scalar(db: Database, sql: str) -> Any:
         return (await conn.execute(text(sql))).scalar()
 
 
-async def raw_latencies(services: Services, n: int) -> dict[str, list[float]]:
-    user = await default_user(services)
+async def raw_latencies(runtime: Runtime, n: int) -> dict[str, list[float]]:
+    user = await default_user(runtime)
     today = datetime.now(UTC).date()  # close enough for timing: the bounds only pick index ranges
     params = {
         "u": user.id,
@@ -126,18 +126,18 @@ async def raw_latencies(services: Services, n: int) -> dict[str, list[float]]:
     for name, sql in RAW.items():
 
         async def run(sql: str = sql) -> None:
-            async with services.db.read() as conn:
+            async with runtime.db.read() as conn:
                 (await conn.execute(text(sql), params)).all()
 
         out[name] = await timed(run, n)
     return out
 
 
-async def insight_latency(services: Services, n: int) -> list[float]:
-    ctx = build_context(services, await default_user(services))
+async def insight_latency(runtime: Runtime, n: int) -> list[float]:
+    ctx = build_context(runtime, await default_user(runtime))
 
     async def run() -> None:
-        await insight_resolvers.regenerate(build_context(services, ctx.user))
+        await insight_resolvers.regenerate(build_context(runtime, ctx.user))
 
     return await timed(run, n)
 
@@ -179,11 +179,11 @@ async def main(args: argparse.Namespace) -> None:
     if url.startswith("sqlite"):
         (HERE / ".data").mkdir(exist_ok=True)
     settings = Settings(database_url=url, scheduler=False)
-    async with running_services(settings) as services:
-        await prepare(services, users=args.users, days=args.days)
-        total = await _scalar(services.db, "SELECT count(*) FROM exchanges")
-        raw = await raw_latencies(services, args.raw_requests)
-        insights = await insight_latency(services, 20)
+    async with open_runtime(settings) as runtime:
+        await prepare(runtime, users=args.users, days=args.days)
+        total = await _scalar(runtime.db, "SELECT count(*) FROM exchanges")
+        raw = await raw_latencies(runtime, args.raw_requests)
+        insights = await insight_latency(runtime, 20)
     api = await http_latencies(url, args.requests)
     print(
         f"\ndatabase: {url.split('://')[0]}, {total:,} exchanges; {args.requests} requests per query over HTTP"

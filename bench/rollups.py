@@ -27,8 +27,9 @@ from learning_analytics.domain.models import EventBatch, ExchangeInput, Quality,
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.demo import load_demo
 from learning_analytics.resolvers.ingest import ingest_batch
-from learning_analytics.resolvers.services import Services, running_services
-from learning_analytics.storage import rollups, users
+from learning_analytics.resolvers.runtime import Runtime, open_runtime
+from learning_analytics.storage import users
+from learning_analytics.storage.rollups import fold as rollup_fold
 from learning_analytics.storage.tables import ExchangeRow, RollupRow
 
 HERE = Path(__file__).parent
@@ -36,18 +37,18 @@ NEW_EXCHANGES = 1_000
 TOPICS = ("python", "sql", "statistics", "french")
 
 
-async def count(services: Services, table: object) -> int:
-    async with services.db.read() as conn:
+async def count(runtime: Runtime, table: object) -> int:
+    async with runtime.db.read() as conn:
         return int((await conn.execute(select(func.count()).select_from(table))).scalar_one())  # type: ignore[arg-type]
 
 
-async def ensure_history(services: Services, *, n_users: int, days: int) -> None:
+async def ensure_history(runtime: Runtime, *, n_users: int, days: int) -> None:
     exchanges = ExchangeRow.__table__  # type: ignore[attr-defined]
-    if await count(services, exchanges):
-        print(f"reusing the stored history: {await count(services, exchanges):,} exchanges")
+    if await count(runtime, exchanges):
+        print(f"reusing the stored history: {await count(runtime, exchanges):,} exchanges")
         return
     started = time.perf_counter()
-    loaded = await load_demo(services, n_users=n_users, days=days, seed=42, now=datetime.now(UTC))
+    loaded = await load_demo(runtime, n_users=n_users, days=days, seed=42, now=datetime.now(UTC))
     print(
         f"loaded {loaded.users} learners x {days} days: {loaded.exchanges:,} exchanges, "
         f"{loaded.sessions:,} sessions, {loaded.feedback:,} feedback in {time.perf_counter() - started:.1f} s"
@@ -64,7 +65,8 @@ def new_batches(learners: list[User], *, run: int, now: datetime) -> list[tuple[
         if n <= 0:
             break
         left -= n
-        started = now - timedelta(days=(i * 7 + run) % 41, hours=1 + i % 5)
+        # Ends an hour or more before `now` however many exchanges it holds (a few learners: long sessions).
+        started = now - timedelta(days=(i * 7 + run) % 41, hours=1 + i % 5, seconds=20 * n + 60)
         sid = f"bench-{now:%Y%m%d%H%M%S%f}-{learner.id}"
         exchanges = tuple(
             ExchangeInput(
@@ -82,23 +84,23 @@ def new_batches(learners: list[User], *, run: int, now: datetime) -> list[tuple[
 
 
 async def bench(settings: Settings, *, n_users: int, days: int, repeat: int) -> None:
-    async with running_services(settings) as services:
-        await ensure_history(services, n_users=n_users, days=days)
+    async with open_runtime(settings) as runtime:
+        await ensure_history(runtime, n_users=n_users, days=days)
         started = time.perf_counter()
-        backlog = await rollups.fold_dirty(services.db, now=datetime.now(UTC))
+        backlog = await rollup_fold.fold_dirty(runtime.db, now=datetime.now(UTC))
         print(
             f"fold of the ingestion backlog: {backlog.marks:,} dirty hours, {backlog.days:,} days, "
             f"{backlog.buckets:,} rollup rows, {backlog.chunks} chunks in {time.perf_counter() - started:.2f} s"
         )
 
-        learners = await users.list_users(services.db)
+        learners = await users.list_users(runtime.db)
         timings = []
         for run in range(repeat):
             now = datetime.now(UTC)
             for learner, batch in new_batches(learners, run=run, now=now):
-                await ingest_batch(build_context(services, learner, now=now), batch)
+                await ingest_batch(build_context(runtime, learner, now=now), batch)
             started = time.perf_counter()
-            result = await rollups.fold_dirty(services.db, now=now)
+            result = await rollup_fold.fold_dirty(runtime.db, now=now)
             timings.append(time.perf_counter() - started)
             print(
                 f"  fold of {NEW_EXCHANGES:,} new exchanges: {timings[-1] * 1000:.0f} ms "
@@ -110,10 +112,10 @@ async def bench(settings: Settings, *, n_users: int, days: int, repeat: int) -> 
         )
 
         started = time.perf_counter()
-        rebuilt = await rollups.rebuild(services.db, now=datetime.now(UTC))
+        rebuilt = await rollup_fold.rebuild(runtime.db, now=datetime.now(UTC))
         elapsed = time.perf_counter() - started
-        exchanges = await count(services, ExchangeRow.__table__)  # type: ignore[attr-defined]
-        rows = await count(services, RollupRow.__table__)  # type: ignore[attr-defined]
+        exchanges = await count(runtime, ExchangeRow.__table__)  # type: ignore[attr-defined]
+        rows = await count(runtime, RollupRow.__table__)  # type: ignore[attr-defined]
         print(
             f"full rebuild of {exchanges:,} exchanges: {elapsed:.1f} s (target < 60 s); "
             f"{rebuilt.days:,} days in {rebuilt.chunks} chunks, {rows:,} rollup rows"

@@ -8,7 +8,6 @@ from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
-from sqlalchemy import text
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -17,18 +16,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from . import jobs, metrics
-from .auth_middleware import AuthMiddleware
 from .config import AuthMode, Settings, get_settings
 from .edge import errors as edge_errors
+from .edge.auth import AuthMiddleware
 from .edge.busy import BusyMiddleware
 from .edge.middleware import EdgeMiddleware
 from .jobs.fold import close_abandoned
-from .resolvers.services import Services, running_services
+from .resolvers import database
+from .resolvers.runtime import Runtime, open_runtime
 from .rest.responses import JSONResponse
 from .rest.routes import routes as rest_routes
 from .schema.root import build_schema
 from .schema.view import GraphQLApp
-from .storage import migrate
 
 log = logging.getLogger("learning_analytics")
 
@@ -38,21 +37,20 @@ async def healthz(request: Request) -> Response:
 
 
 async def readyz(request: Request) -> Response:
-    services: Services = request.app.state.services
+    runtime: Runtime = request.app.state.runtime
     try:
-        async with services.db.read() as conn:
-            await conn.execute(text("SELECT 1"))
-        revision = await migrate.current_revision(services.db)
+        found = await database.readiness(runtime)
     except Exception as e:  # the probe's whole point is to report any failure to reach the database
         return JSONResponse({"status": "unavailable", "error": type(e).__name__}, status_code=503)
-    head = migrate.head_revision()
-    if revision != head:
-        return JSONResponse({"status": "migrating", "revision": revision, "head": head}, status_code=503)
-    return JSONResponse({"status": "ready", "database": services.db.dialect, "revision": revision})
+    if not found.migrated:
+        return JSONResponse(
+            {"status": "migrating", "revision": found.revision, "head": found.head}, status_code=503
+        )
+    return JSONResponse({"status": "ready", "database": found.dialect, "revision": found.revision})
 
 
 async def metrics_endpoint(request: Request) -> Response:
-    await metrics.refresh(request.app.state.services, now=datetime.now(UTC))
+    await metrics.refresh(request.app.state.runtime, now=datetime.now(UTC))
     return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
 
 
@@ -63,11 +61,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         if settings.auth is AuthMode.OFF:
             log.warning("LA_AUTH=off: every request acts as the default user, with no authentication")
-        async with running_services(settings) as services:
-            app.state.services = services
-            await close_abandoned(services, datetime.now(UTC))
+        async with open_runtime(settings) as runtime:
+            app.state.runtime = runtime
+            await close_abandoned(runtime, datetime.now(UTC))
             # The scheduler starts once the database is up and stops before it closes.
-            async with jobs.running(services) as scheduler:
+            async with jobs.running(runtime) as scheduler:
                 app.state.scheduler = scheduler
                 yield
 

@@ -21,14 +21,14 @@ from rich.table import Table
 from . import jobs
 from .config import Settings, get_settings
 from .domain.errors import InvalidInput, NotFound
-from .domain.models import ApiKey
+from .domain.folds import FoldResult
+from .domain.models import ApiKey, User
 from .jobs.fold import close_abandoned
-from .resolvers import auth
+from .resolvers import auth, database, rollups, users
 from .resolvers.context import build_context
 from .resolvers.demo import is_empty, load_demo
 from .resolvers.ingest import ingest_batch
-from .resolvers.services import Services, running_services
-from .storage import maintenance, migrate, rollups, users
+from .resolvers.runtime import Runtime, open_runtime
 from .wire.events import parse_events_json
 
 app = typer.Typer(help="learning-analytics: a GraphQL analytics API for learners.", no_args_is_help=True)
@@ -42,15 +42,15 @@ err = Console(stderr=True)
 T = TypeVar("T")
 
 
-def _run(settings: Settings, work: Callable[[Services], Awaitable[T]], *, upgrade: bool = True) -> T:
+def _run(settings: Settings, work: Callable[[Runtime], Awaitable[T]], *, upgrade: bool = True) -> T:
     async def main() -> T:
-        async with running_services(settings, upgrade=upgrade) as services:
-            return await work(services)
+        async with open_runtime(settings, upgrade=upgrade) as runtime:
+            return await work(runtime)
 
     return asyncio.run(main())
 
 
-def _demo(services: Services, *, n_users: int, days: int, seed: int) -> Awaitable[Any]:
+def _demo(runtime: Runtime, *, n_users: int, days: int, seed: int) -> Awaitable[Any]:
     async def work() -> Any:
         with Progress(
             TextColumn("demo"),
@@ -62,7 +62,7 @@ def _demo(services: Services, *, n_users: int, days: int, seed: int) -> Awaitabl
         ) as bar:
             task = bar.add_task("exchanges", total=None)
             result = await load_demo(
-                services,
+                runtime,
                 n_users=n_users,
                 days=days,
                 seed=seed,
@@ -84,6 +84,8 @@ def serve(
     ),
 ) -> None:
     """Serve the API (GraphQL at /graphql, REST at /api/analytics), upgrading the schema first."""
+    # Loaded here, not for every command: the server and the app (Strawberry, the schema) take a while
+    # to import. Not a cycle: nothing the app imports imports the command line.
     import uvicorn
 
     from .app import create_app
@@ -92,11 +94,11 @@ def serve(
     host = host or settings.host
     port = port or settings.port
 
-    async def prepare(services: Services) -> str | None:
-        refusal = auth.bind_refusal(settings, host=host, keys_exist=await users.any_keys(services.db))
-        if refusal is None and demo and await is_empty(services):
-            loaded = await _demo(services, n_users=1, days=120, seed=42)
-            await rollups.fold_dirty(services.db, now=datetime.now(UTC))  # answer from the first request
+    async def prepare(runtime: Runtime) -> str | None:
+        refusal = auth.bind_refusal(settings, host=host, keys_exist=await users.keys_exist(runtime))
+        if refusal is None and demo and await is_empty(runtime):
+            loaded = await _demo(runtime, n_users=1, days=120, seed=42)
+            await rollups.fold(runtime, now=datetime.now(UTC))  # answer from the first request
             err.print(
                 f"demo: {loaded.sessions} sessions, {loaded.exchanges} exchanges, {loaded.feedback} feedback"
             )
@@ -124,7 +126,7 @@ def serve(
 @db_app.command("analyze")
 def db_analyze() -> None:
     """Refresh the planner's statistics (ANALYZE); worth it after a bulk load into a fresh database."""
-    _run(get_settings(), lambda services: maintenance.analyze(services.db))
+    _run(get_settings(), database.analyze)
     console.print("statistics refreshed")
 
 
@@ -133,10 +135,7 @@ def db_upgrade() -> None:
     """Apply schema migrations up to the newest revision."""
     settings = get_settings()
 
-    async def work(services: Services) -> str | None:
-        return await migrate.current_revision(services.db)
-
-    revision = _run(settings, work)
+    revision = _run(settings, database.schema_revision)
     console.print(f"database at revision {revision} ({settings.database_url.split('@')[-1]})")
 
 
@@ -173,12 +172,13 @@ def users_create(
     settings = get_settings()
     uid = user_id or "".join(c if c.isalnum() else "-" for c in name.lower()).strip("-")[:64] or "user"
 
-    async def work(services: Services) -> str:
-        now = datetime.now(UTC)
-        if await users.get_user(services.db, user_id=uid) is not None:
-            raise typer.BadParameter(f"a user with id {uid!r} exists already", param_hint="--id")
-        await users.create_user(services.db, user_id=uid, name=name, timezone=timezone, now=now)
-        return await users.create_key(services.db, user_id=uid, now=now)
+    async def work(runtime: Runtime) -> str:
+        try:
+            return await users.create_user(
+                runtime, user_id=uid, name=name, timezone=timezone, now=datetime.now(UTC)
+            )
+        except InvalidInput as e:
+            raise typer.BadParameter(e.message, param_hint="--id") from e
 
     key = _run(settings, work)
     console.print(f"created user [bold]{uid}[/bold] ({timezone})")
@@ -191,10 +191,11 @@ def users_key(user_id: str = typer.Argument(..., help="The user's id.")) -> None
     """Create another API key for an existing user."""
     settings = get_settings()
 
-    async def work(services: Services) -> str:
-        if await users.get_user(services.db, user_id=user_id) is None:
-            raise typer.BadParameter(f"no user {user_id!r}")
-        return await users.create_key(services.db, user_id=user_id, now=datetime.now(UTC))
+    async def work(runtime: Runtime) -> str:
+        try:
+            return await users.create_key(runtime, user_id=user_id, now=datetime.now(UTC))
+        except NotFound as e:
+            raise typer.BadParameter(e.message) from e
 
     print(_run(settings, work))
 
@@ -204,8 +205,8 @@ def users_list() -> None:
     """List users with their timezone and number of keys."""
     settings = get_settings()
 
-    async def work(services: Services) -> tuple[list[Any], dict[str, int]]:
-        return await users.list_users(services.db), await users.key_counts(services.db)
+    async def work(runtime: Runtime) -> tuple[list[User], dict[str, int]]:
+        return await users.all_users(runtime), await users.key_counts(runtime)
 
     found, keys = _run(settings, work)
     table = Table("id", "name", "timezone", "keys", "created")
@@ -223,10 +224,11 @@ def users_keys(
     """List API keys by id, prefix, user and creation time (a key itself is shown only at creation)."""
     settings = get_settings()
 
-    async def work(services: Services) -> list[ApiKey]:
-        if user_id is not None and await users.get_user(services.db, user_id=user_id) is None:
-            raise typer.BadParameter(f"no user {user_id!r}")
-        return await auth.list_keys(services, user_id=user_id)
+    async def work(runtime: Runtime) -> list[ApiKey]:
+        try:
+            return await users.list_keys(runtime, user_id=user_id)
+        except NotFound as e:
+            raise typer.BadParameter(e.message) from e
 
     table = Table("id", "prefix", "user", "created")
     for key in _run(settings, work):
@@ -241,9 +243,9 @@ def users_revoke_key(
     """Delete an API key: it stops working at once here and within LA_KEY_CACHE_SECONDS in running servers."""
     settings = get_settings()
 
-    async def work(services: Services) -> ApiKey:
+    async def work(runtime: Runtime) -> ApiKey:
         try:
-            return await auth.revoke_key(services, ref=ref)
+            return await users.revoke_key(runtime, ref=ref)
         except (NotFound, InvalidInput) as e:
             raise typer.BadParameter(e.message, param_hint="PREFIX_OR_ID") from e
 
@@ -257,21 +259,22 @@ def users_revoke_key(
 @app.command("import")
 def import_events(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON lines, each an events batch."),
-    user_id: str = typer.Option(users.DEFAULT_USER_ID, "--user", help="The user the events belong to."),
+    user_id: str = typer.Option(auth.DEFAULT_USER_ID, "--user", help="The user the events belong to."),
 ) -> None:
     """Import a JSONL file of event batches; bad lines are reported and skipped, the rest are stored."""
     settings = get_settings()
     size = file.stat().st_size
 
-    async def work(services: Services) -> tuple[int, int, int]:
-        user = (
-            await auth.default_user(services)
-            if user_id == users.DEFAULT_USER_ID
-            else await users.get_user(services.db, user_id=user_id)
-        )
-        if user is None:
-            raise typer.BadParameter(f"no user {user_id!r}", param_hint="--user")
-        ctx = build_context(services, user)
+    async def work(runtime: Runtime) -> tuple[int, int, int]:
+        try:
+            user = (
+                await auth.default_user(runtime)
+                if user_id == auth.DEFAULT_USER_ID
+                else await users.get_user(runtime, user_id=user_id)
+            )
+        except NotFound as e:
+            raise typer.BadParameter(e.message, param_hint="--user") from e
+        ctx = build_context(runtime, user)
         accepted = duplicates = rejected = 0
         with (
             file.open("rb") as fh,
@@ -294,7 +297,7 @@ def import_events(
                     continue
                 accepted += summary.accepted
                 duplicates += summary.duplicates
-        await maintenance.analyze(services.db)
+        await database.analyze(runtime)
         return accepted, duplicates, rejected
 
     accepted, duplicates, rejected = _run(settings, work)
@@ -331,18 +334,21 @@ def aggregate(
     if start and end and end < start:
         raise typer.BadParameter(f"--to {end} is before --from {start}", param_hint="--to")
 
-    async def work(services: Services) -> rollups.FoldResult:
+    async def work(runtime: Runtime) -> FoldResult:
         now = datetime.now(UTC)
         if not rebuild:
-            return await rollups.fold_dirty(services.db, now=now, record_idle=True)
-        if user_id is not None and await users.get_user(services.db, user_id=user_id) is None:
-            raise typer.BadParameter(f"no user {user_id!r}", param_hint="--user")
+            return await rollups.fold(runtime, now=now, record_idle=True)
+        if user_id is not None:
+            try:
+                await users.get_user(runtime, user_id=user_id)
+            except NotFound as e:
+                raise typer.BadParameter(e.message, param_hint="--user") from e
         with Progress(
             TextColumn("rebuild"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
         ) as bar:
             task = bar.add_task("days", total=None)
             return await rollups.rebuild(
-                services.db,
+                runtime,
                 now=now,
                 user_id=user_id,
                 start=start,
@@ -368,13 +374,13 @@ def worker() -> None:
     """Run the scheduled jobs (rollup folds, retention) without the API, until Ctrl-C or SIGTERM."""
     settings = get_settings()
 
-    async def work(services: Services) -> None:
+    async def work(runtime: Runtime) -> None:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signum in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signum, stop.set)
-        await close_abandoned(services, datetime.now(UTC))
-        async with jobs.running(services, enabled=True) as scheduler:
+        await close_abandoned(runtime, datetime.now(UTC))
+        async with jobs.running(runtime, enabled=True) as scheduler:
             assert scheduler is not None
             err.print(f"worker: scheduled {', '.join(scheduler.job_ids)}; Ctrl-C stops")
             await stop.wait()

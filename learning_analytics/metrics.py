@@ -7,9 +7,8 @@ from datetime import datetime
 
 from prometheus_client import Counter, Gauge
 
-from .resolvers.services import Services
-from .storage import rollups
-from .storage.db import DatabaseBusy
+from .resolvers import rollups
+from .resolvers.runtime import DatabaseBusy, Runtime
 
 log = logging.getLogger(__name__)
 
@@ -30,10 +29,10 @@ FOLD_FAILING_LEARNERS = Gauge(
 )
 
 
-async def refresh(services: Services, *, now: datetime) -> None:
+async def refresh(runtime: Runtime, *, now: datetime) -> None:
     """Read the fold's lag and failing learners from the database (shared by every process)."""
     try:
-        health = await rollups.fold_health(services.db)
+        health = await rollups.fold_health(runtime)
     except DatabaseBusy:
         log.info("fold gauges not refreshed: the database is busy")
         return

@@ -22,8 +22,7 @@ from sqlalchemy import event
 from support import client_for
 
 from learning_analytics.config import Settings
-from learning_analytics.resolvers.services import Services
-from learning_analytics.storage import db as storage_db
+from learning_analytics.resolvers.runtime import Runtime, open_database
 from learning_analytics.storage import migrate
 from learning_analytics.storage.tables import metadata
 
@@ -58,7 +57,7 @@ async def drop_pg_database(name: str) -> None:
 
 
 async def _migrate(url: str) -> None:
-    database = storage_db.connect(url)
+    database = open_database(Settings(database_url=url))
     try:
         await migrate.upgrade(database)
     finally:
@@ -112,10 +111,10 @@ def settings(database_url: str) -> Settings:
 
 
 @pytest.fixture
-async def services(settings: Settings) -> AsyncIterator[Services]:
-    database = storage_db.connect(settings.database_url, settings.database, settings.limits)
+async def runtime(settings: Settings) -> AsyncIterator[Runtime]:
+    database = open_database(settings)
     try:
-        yield Services(settings=settings, db=database)
+        yield Runtime(settings=settings, db=database)
     finally:
         await database.dispose()
 
@@ -142,8 +141,8 @@ async def app_client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
 @pytest.fixture
 def count_statements(app_client: httpx.AsyncClient) -> Iterator[StatementCounter]:
     counter = StatementCounter()
-    services = app_client.app.state.services  # type: ignore[attr-defined]
-    engines = {services.db.reader.sync_engine, services.db.writer.sync_engine}
+    runtime = app_client.app.state.runtime  # type: ignore[attr-defined]
+    engines = {runtime.db.reader.sync_engine, runtime.db.writer.sync_engine}
     for engine in engines:
         event.listen(engine, "before_cursor_execute", counter)
     yield counter

@@ -266,6 +266,16 @@ def month_start(d: date) -> date:
     return d.replace(day=1)
 
 
+def bucket_start(granularity: Granularity, d: date) -> date:
+    """The first day of the `granularity` bucket holding `d`: its ISO week's Monday, its month's first
+    day, else `d` itself (a day, or the day of an hour)."""
+    if granularity is Granularity.WEEK:
+        return week_start(d)
+    if granularity is Granularity.MONTH:
+        return month_start(d)
+    return d
+
+
 def _next_month(d: date) -> date:
     return date(d.year + 1, 1, 1) if d.month == 12 else date(d.year, d.month + 1, 1)
 

@@ -1,1 +1,2 @@
-"""The HTTP edge: request ids, security headers, body-size and content-type limits, Host checks, JSON errors."""
+"""The HTTP edge: request ids, security headers, body-size and content-type limits, Host checks,
+authentication, busy answers and JSON errors."""

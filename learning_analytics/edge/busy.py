@@ -5,7 +5,7 @@ from __future__ import annotations
 from starlette.responses import Response
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from ..resolvers.services import DatabaseBusy
+from ..resolvers.runtime import DatabaseBusy
 from .errors import GRAPHQL_PATH, edge_error
 
 

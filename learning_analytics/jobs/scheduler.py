@@ -15,13 +15,12 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from ..config import Settings
-from ..resolvers.services import Services
-from ..storage import locks
+from ..resolvers.runtime import Runtime
 from . import fold, insights
 
 log = logging.getLogger(__name__)
 
-JobBody = Callable[[Services, datetime], Awaitable[object]]
+JobBody = Callable[[Runtime, datetime], Awaitable[object]]
 STOP_TIMEOUT_SECONDS = 30.0
 
 
@@ -76,11 +75,11 @@ def default_jobs(settings: Settings) -> list[ScheduledJob]:
 
 
 class JobScheduler:
-    """An AsyncIOScheduler running `jobs` for one `Services`: each run holds its job's lock, so
+    """An AsyncIOScheduler running `jobs` for one `Runtime`: each run holds its job's lock, so
     however many processes schedule a job, one of them runs it at a time (the others skip)."""
 
-    def __init__(self, services: Services, jobs: Sequence[ScheduledJob]) -> None:
-        self._services = services
+    def __init__(self, runtime: Runtime, jobs: Sequence[ScheduledJob]) -> None:
+        self._runtime = runtime
         self._jobs = {job.id: job for job in jobs}
         self._scheduler = AsyncIOScheduler(timezone=UTC, job_defaults={"coalesce": True, "max_instances": 1})
         self._in_flight: set[asyncio.Task[object]] = set()
@@ -117,11 +116,11 @@ class JobScheduler:
         if task is not None:
             self._in_flight.add(task)
         try:
-            async with locks.held(self._services.db, job.id) as acquired:
+            async with self._runtime.lock(job.id) as acquired:
                 if not acquired:
                     log.debug("job %s is running in another process; skipped", job.id)
                     return False
-                await job.run(self._services, datetime.now(UTC))
+                await job.run(self._runtime, datetime.now(UTC))
                 return True
         finally:
             if task is not None:
@@ -145,14 +144,14 @@ class JobScheduler:
 
 @asynccontextmanager
 async def running(
-    services: Services, *, jobs: Sequence[ScheduledJob] | None = None, enabled: bool | None = None
+    runtime: Runtime, *, jobs: Sequence[ScheduledJob] | None = None, enabled: bool | None = None
 ) -> AsyncIterator[JobScheduler | None]:
     """Run the scheduled jobs for the duration of the block, when `settings.scheduler` is on (or
     `enabled` says so); yields the scheduler, or None when scheduling is off (`LA_SCHEDULER=off`)."""
-    if not (services.settings.scheduler if enabled is None else enabled):
+    if not (runtime.settings.scheduler if enabled is None else enabled):
         yield None
         return
-    scheduler = JobScheduler(services, default_jobs(services.settings) if jobs is None else jobs)
+    scheduler = JobScheduler(runtime, default_jobs(runtime.settings) if jobs is None else jobs)
     scheduler.start()
     try:
         yield scheduler

@@ -7,7 +7,8 @@ from zoneinfo import ZoneInfo
 
 from ..domain.periods import DateRange, Period, resolve_period
 from ..domain.rollups import is_stale
-from ..storage import rollups
+from ..storage.rollups import reads as rollup_reads
+from ..storage.rollups import runs as rollup_runs
 from .context import Context
 from .meta import AnswerMeta
 
@@ -23,19 +24,19 @@ def user_today(ctx: Context) -> date:
 
 async def period_range(ctx: Context, period: Period) -> DateRange:
     """The local days of `period`; ALL_TIME starts at the caller's first day with data."""
-    first = await rollups.first_day(ctx.db, user_id=ctx.user.id) if period is Period.ALL_TIME else None
+    first = await rollup_reads.first_day(ctx.db, user_id=ctx.user.id) if period is Period.ALL_TIME else None
     return resolve_period(period, today=user_today(ctx), first_day=first)
 
 
 async def answer_meta(ctx: Context, period: Period | None) -> AnswerMeta:
     """`meta` for an answer computed now from the rollups: `dataThrough` = newest event folded; `stale`
     when the caller has events unfolded for longer than the fold interval, or their last fold failed."""
-    fold = await rollups.learner_fold_state(ctx.db, user_id=ctx.user.id)
+    fold = await rollup_runs.learner_fold_state(ctx.db, user_id=ctx.user.id)
     return AnswerMeta(
         period=period.rest_name if period else None,
         generated_at=ctx.now,
         cached=False,
-        data_through=await rollups.data_through(ctx.db, user_id=ctx.user.id),
+        data_through=await rollup_reads.data_through(ctx.db, user_id=ctx.user.id),
         stale=is_stale(
             oldest_mark=fold.oldest_mark,
             last_failure=fold.last_failure,

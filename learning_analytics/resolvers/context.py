@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
+from zoneinfo import ZoneInfo
 
 from ..config import Settings
+from ..domain.ingest import local_time
 from ..domain.models import User
 from ..storage.db import Database
 from .loaders import Loaders, build_loaders
-from .services import Services
+from .runtime import Runtime
 
 
 @dataclass
@@ -22,13 +23,11 @@ class Context:
     loaders: Loaders = field(init=False)
 
 
-def build_context(services: Services, user: User, *, now: datetime | None = None) -> Context:
-    """The context of one request or job: `now` is the given instant, else the services' clock."""
-    from .topics import mastery_by_topic
-
+def build_context(runtime: Runtime, user: User, *, now: datetime | None = None) -> Context:
+    """The context of one request or job: `now` is the given instant, else the runtime's clock."""
     # The request's reads share a few pooled connections, however many resolvers run at once.
-    db = services.db.gated(services.settings.limits.max_request_connections)
-    ctx = Context(settings=services.settings, db=db, user=user, now=now or services.clock())
-    # The mastery loader calls back into the use case with this very context.
-    ctx.loaders = build_loaders(db, user.id, partial(mastery_by_topic, ctx))
+    db = runtime.db.gated(runtime.settings.limits.max_request_connections)
+    ctx = Context(settings=runtime.settings, db=db, user=user, now=now or runtime.clock())
+    today = local_time(ctx.now, ZoneInfo(user.timezone)).day
+    ctx.loaders = build_loaders(db, user.id, today=today, progress=runtime.settings.progress)
     return ctx

@@ -21,7 +21,8 @@ from ..domain.insights import (
 from ..domain.mastery import MasteryLevel
 from ..domain.periods import DateRange, Granularity
 from ..storage import insights as store
-from ..storage import rollups
+from ..storage.rollups import reads as rollup_reads
+from ..storage.rollups import topics as topic_rollups
 from .calendar import user_today, user_tz
 from .context import Context
 from .progress import daily_series
@@ -43,22 +44,22 @@ async def build_inputs(ctx: Context) -> InsightInputs:
     th = thresholds(ctx)
     uid = ctx.user.id
     today = user_today(ctx)
-    first = await rollups.first_day(ctx.db, user_id=uid)
+    first = await rollup_reads.first_day(ctx.db, user_id=uid)
     window = DateRange(today - timedelta(days=th.history_days - 1), today)
     daily = await daily_series(ctx, window)
     hour_window = DateRange(today - timedelta(days=th.typical_days - 1), today)
-    hourly = await rollups.buckets(
+    hourly = await rollup_reads.buckets(
         ctx.db, user_id=uid, granularity=Granularity.HOUR, start=hour_window.start, end=hour_window.end
     )
     if first is None:
         return InsightInputs(user_id=uid, today=today, now=ctx.now, daily=daily, hourly=hourly)
-    lifetime = await rollups.day_totals(ctx.db, user_id=uid, start=first, end=today)
-    topic_totals = await rollups.topic_totals(
+    lifetime = await rollup_reads.day_totals(ctx.db, user_id=uid, start=first, end=today)
+    topic_totals = await topic_rollups.topic_totals(
         ctx.db, user_id=uid, start=first, end=today, limit=ctx.settings.limits.max_topics_considered
     )
     recent = {
         t.topic: t.exchanges
-        for t in await rollups.topic_totals(
+        for t in await topic_rollups.topic_totals(
             ctx.db,
             user_id=uid,
             start=today - timedelta(days=th.recent_days - 1),
@@ -81,7 +82,7 @@ async def build_inputs(ctx: Context) -> InsightInputs:
         )
         for t, m in zip(topic_totals, masteries, strict=True)
     ]
-    pairs = await rollups.topic_pairs(
+    pairs = await topic_rollups.topic_pairs(
         ctx.db,
         user_id=uid,
         start=first,
@@ -109,7 +110,7 @@ async def build_inputs(ctx: Context) -> InsightInputs:
 
 async def regenerate(ctx: Context) -> int:
     """Run the rule catalog on the current rollups and store the result; returns how many ids were new."""
-    through = await rollups.data_through(ctx.db, user_id=ctx.user.id)
+    through = await rollup_reads.data_through(ctx.db, user_id=ctx.user.id)
     inputs = await build_inputs(ctx)
     # The rule catalog is pure CPU work over a year of buckets: it runs off the event loop.
     found = await asyncio.to_thread(generate_insights, inputs, thresholds(ctx))
@@ -119,7 +120,7 @@ async def regenerate(ctx: Context) -> int:
 async def refresh_if_stale(ctx: Context) -> None:
     """Regenerate when rollups hold newer data than the stored insights, or on a new local day."""
     state = await store.generated_through(ctx.db, user_id=ctx.user.id)
-    through = await rollups.data_through(ctx.db, user_id=ctx.user.id)
+    through = await rollup_reads.data_through(ctx.db, user_id=ctx.user.id)
     if state is not None:
         generated_at, made_from = state
         tz = user_tz(ctx)

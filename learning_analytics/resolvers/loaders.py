@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine
+from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date
 from functools import partial
-from typing import Any
+from typing import TypeVar
 
 from aiodataloader import DataLoader
 
-from ..domain.mastery import TopicMastery
+from ..config import ProgressSettings
+from ..domain.mastery import TopicMastery, compute_mastery
 from ..domain.models import Exchange, Feedback
 from ..storage import sessions
+from ..storage import topics as topic_store
 from ..storage.db import Database
 
-MasteryBatch = Callable[[list[str]], Coroutine[Any, Any, list[TopicMastery | None]]]
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,13 +30,46 @@ class Loaders:
     mastery_by_topic: DataLoader[str, TopicMastery | None]
 
 
-def build_loaders(db: Database, user_id: str, mastery: MasteryBatch) -> Loaders:
-    """Fresh loaders for one request and one user; call inside the running event loop."""
+async def mastery_of_topics(
+    db: Database, names: Sequence[str], *, user_id: str, today: date, progress: ProgressSettings
+) -> list[TopicMastery | None]:
+    """Mastery of each topic (None if never seen): score = q × (1 − exp(−n/10)), q weighted by recency."""
+    inputs = await topic_store.mastery_inputs(
+        db, user_id=user_id, topics=names, today=today, half_life_days=progress.mastery_half_life_days
+    )
+    out: list[TopicMastery | None] = []
+    for name, found in zip(names, inputs, strict=True):
+        if found is None:
+            out.append(None)
+            continue
+        q = found.weighted_quality_sum / found.weight_sum if found.weight_sum > 0 else None
+        out.append(
+            compute_mastery(
+                name,
+                n=found.exchanges,
+                q=q,
+                last_practiced_at=found.last_practiced_at,
+                mastery_threshold=progress.mastery_threshold,
+            )
+        )
+    return out
+
+
+def _children(db: Database, kind: sessions.Children[T], user_id: str) -> DataLoader[str, list[T]]:
+    return DataLoader(partial(sessions.children, db, kind, user_id=user_id))
+
+
+def build_loaders(db: Database, user_id: str, *, today: date, progress: ProgressSettings) -> Loaders:
+    """Fresh loaders for one request and one user (`today` on their calendar); call inside the running
+    event loop."""
+
     return Loaders(
-        mastery_by_topic=DataLoader(mastery),
-        exchanges_by_session=DataLoader(partial(sessions.exchanges_by_session, db, user_id=user_id)),
-        feedback_by_exchange=DataLoader(partial(sessions.feedback_by_exchange, db, user_id=user_id)),
-        feedback_by_session=DataLoader(partial(sessions.feedback_by_session, db, user_id=user_id)),
-        topics_by_session=DataLoader(partial(sessions.topics_by_session, db, user_id=user_id)),
-        topics_by_exchange=DataLoader(partial(sessions.topics_by_exchange, db, user_id=user_id)),
+        exchanges_by_session=_children(db, sessions.EXCHANGES_BY_SESSION, user_id),
+        feedback_by_exchange=_children(db, sessions.FEEDBACK_BY_EXCHANGE, user_id),
+        feedback_by_session=_children(db, sessions.FEEDBACK_BY_SESSION, user_id),
+        topics_by_session=_children(db, sessions.TOPICS_BY_SESSION, user_id),
+        topics_by_exchange=_children(db, sessions.TOPICS_BY_EXCHANGE, user_id),
+        mastery_by_topic=DataLoader(
+            partial(mastery_of_topics, db, user_id=user_id, today=today, progress=progress)
+        ),
     )

@@ -8,7 +8,8 @@ from datetime import date
 from ..domain.periods import Granularity, MetricChange, Period, period_change, previous_range
 from ..domain.rollups import Bucket
 from ..domain.streaks import Streak
-from ..storage import rollups
+from ..storage.rollups import reads as rollup_reads
+from ..storage.rollups import topics as topic_rollups
 from .calendar import answer_meta, period_range
 from .context import Context
 from .meta import AnswerMeta
@@ -42,7 +43,7 @@ def _change(current: float | None, previous: float | None) -> MetricChange:
 
 
 async def summary_of(ctx: Context, current: Bucket, streak_days: int, *, start: date, end: date) -> Summary:
-    unique = await rollups.topic_count(ctx.db, user_id=ctx.user.id, start=start, end=end)
+    unique = await topic_rollups.topic_count(ctx.db, user_id=ctx.user.id, start=start, end=end)
     return Summary(
         total_sessions=current.sessions,
         total_exchanges=current.exchanges,
@@ -60,11 +61,11 @@ async def overview(ctx: Context, *, period: Period) -> OverviewAnswer:
     r = await period_range(ctx, period)
     before = previous_range(r)
     uid = ctx.user.id
-    current = await rollups.day_totals(ctx.db, user_id=uid, start=r.start, end=r.end)
+    current = await rollup_reads.day_totals(ctx.db, user_id=uid, start=r.start, end=r.end)
     previous = (
         Bucket(granularity=Granularity.DAY, day=r.start)
         if before is None
-        else await rollups.day_totals(ctx.db, user_id=uid, start=before.start, end=before.end)
+        else await rollup_reads.day_totals(ctx.db, user_id=uid, start=before.start, end=before.end)
     )
     streak = await load_streak(ctx)
     return OverviewAnswer(

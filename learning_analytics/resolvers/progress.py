@@ -18,7 +18,7 @@ from ..domain.periods import (
     latest_buckets,
 )
 from ..domain.rollups import Bucket, merge_buckets
-from ..storage import rollups
+from ..storage.rollups import reads as rollup_reads
 from .calendar import answer_meta, period_range, user_tz
 from .context import Context
 from .meta import AnswerMeta
@@ -55,7 +55,7 @@ async def daily_series(ctx: Context, r: DateRange) -> list[Bucket]:
     """One bucket per local day of the range, empty days included (counts 0, averages missing)."""
     stored = {
         b.day: b
-        for b in await rollups.buckets(
+        for b in await rollup_reads.buckets(
             ctx.db, user_id=ctx.user.id, granularity=Granularity.DAY, start=r.start, end=r.end
         )
     }
@@ -71,7 +71,7 @@ async def series(ctx: Context, r: DateRange, granularity: Granularity) -> list[B
     if granularity is Granularity.HOUR:
         stored_hours = {
             (b.day, b.hour): b
-            for b in await rollups.buckets(
+            for b in await rollup_reads.buckets(
                 ctx.db, user_id=uid, granularity=Granularity.HOUR, start=r.start, end=r.end
             )
         }
@@ -83,13 +83,15 @@ async def series(ctx: Context, r: DateRange, granularity: Granularity) -> list[B
     starts = bucket_starts(r, granularity)
     stored = {
         b.day: b
-        for b in await rollups.buckets(ctx.db, user_id=uid, granularity=granularity, start=r.start, end=r.end)
+        for b in await rollup_reads.buckets(
+            ctx.db, user_id=uid, granularity=granularity, start=r.start, end=r.end
+        )
     }
     out: list[Bucket] = []
     for start in starts:
         end = _period_end(start, granularity)
         if start < r.start or end > r.end:
-            days = await rollups.buckets(
+            days = await rollup_reads.buckets(
                 ctx.db,
                 user_id=uid,
                 granularity=Granularity.DAY,

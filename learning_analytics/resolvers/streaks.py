@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import timedelta
 
 from ..domain.streaks import Streak, compute_streak
-from ..storage import rollups
+from ..storage.rollups import reads as rollup_reads
 from .calendar import user_today
 from .context import Context
 
@@ -13,8 +13,10 @@ from .context import Context
 async def streak(ctx: Context) -> Streak:
     """Current and longest run of active local days, with the grace period and freezes of the config."""
     progress = ctx.settings.progress
-    days = await rollups.active_days(ctx.db, user_id=ctx.user.id, min_minutes=progress.min_minutes_per_day)
-    last = await rollups.last_activity_at(ctx.db, user_id=ctx.user.id)
+    days = await rollup_reads.active_days(
+        ctx.db, user_id=ctx.user.id, min_minutes=progress.min_minutes_per_day
+    )
+    last = await rollup_reads.last_activity_at(ctx.db, user_id=ctx.user.id)
     return compute_streak(
         days,
         today=user_today(ctx),

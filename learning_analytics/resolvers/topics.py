@@ -9,12 +9,13 @@ from datetime import date
 from ..domain import charts
 from ..domain import topics as domain
 from ..domain.errors import InvalidInput
-from ..domain.mastery import TopicMastery, compute_mastery
+from ..domain.mastery import TopicMastery
 from ..domain.periods import Period
-from ..storage import rollups
 from ..storage import topics as topic_store
+from ..storage.rollups import topics as topic_rollups
 from .calendar import answer_meta, period_range, user_today
 from .context import Context
+from .loaders import mastery_of_topics
 from .meta import AnswerMeta
 
 
@@ -39,30 +40,9 @@ class TopicsAnswer:
 
 async def mastery_by_topic(ctx: Context, names: Sequence[str]) -> list[TopicMastery | None]:
     """Mastery of each topic (None if never seen): score = q × (1 − exp(−n/10)), q weighted by recency."""
-    progress = ctx.settings.progress
-    inputs = await topic_store.mastery_inputs(
-        ctx.db,
-        user_id=ctx.user.id,
-        topics=names,
-        today=user_today(ctx),
-        half_life_days=progress.mastery_half_life_days,
+    return await mastery_of_topics(
+        ctx.db, names, user_id=ctx.user.id, today=user_today(ctx), progress=ctx.settings.progress
     )
-    out: list[TopicMastery | None] = []
-    for name, found in zip(names, inputs, strict=True):
-        if found is None:
-            out.append(None)
-            continue
-        q = found.weighted_quality_sum / found.weight_sum if found.weight_sum > 0 else None
-        out.append(
-            compute_mastery(
-                name,
-                n=found.exchanges,
-                q=q,
-                last_practiced_at=found.last_practiced_at,
-                mastery_threshold=progress.mastery_threshold,
-            )
-        )
-    return out
 
 
 async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
@@ -80,16 +60,16 @@ async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
     considered = limits.max_topics_considered
     r = await period_range(ctx, period)
     uid = ctx.user.id
-    totals = await rollups.topic_totals(ctx.db, user_id=uid, start=r.start, end=r.end, limit=considered)
+    totals = await topic_rollups.topic_totals(ctx.db, user_id=uid, start=r.start, end=r.end, limit=considered)
     total_topics = len(totals)
     if total_topics >= considered:
-        total_topics = await rollups.topic_count(ctx.db, user_id=uid, start=r.start, end=r.end)
+        total_topics = await topic_rollups.topic_count(ctx.db, user_id=uid, start=r.start, end=r.end)
     shown = totals[: ctx.settings.dashboard.max_topics_displayed]
     trending: list[domain.TrendingTopic] = []
     split = domain.halves(r)
     if split is not None:
         first, second = split
-        halves = await rollups.topic_exchanges_by_half(
+        halves = await topic_rollups.topic_exchanges_by_half(
             ctx.db, user_id=uid, first=(first.start, first.end), second=(second.start, second.end)
         )
         ranked_growth = domain.trending(
@@ -98,7 +78,7 @@ async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
         # First-seen days only for the topics shown, not for every topic of the period.
         seen = await topic_store.first_seen(ctx.db, user_id=uid, names=[t.name for t in ranked_growth])
         trending = [replace(t, first_seen=seen.get(t.name, date.min)) for t in ranked_growth]
-    pairs = await rollups.topic_pairs(
+    pairs = await topic_rollups.topic_pairs(
         ctx.db,
         user_id=uid,
         start=r.start,
@@ -109,7 +89,9 @@ async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
     sessions = {t.topic: t.sessions for t in totals}
     unranked = sorted({name for a, b, _ in pairs for name in (a, b)} - sessions.keys())
     if unranked:
-        extra = await rollups.topic_totals(ctx.db, user_id=uid, start=r.start, end=r.end, topics=unranked)
+        extra = await topic_rollups.topic_totals(
+            ctx.db, user_id=uid, start=r.start, end=r.end, topics=unranked
+        )
         sessions.update({t.topic: t.sessions for t in extra})
     return TopicsAnswer(
         period=period,

@@ -16,11 +16,11 @@ from .responses import JSONResponse, error_response, invalid
 
 async def post_events(request: Request) -> Response:
     """`POST /api/analytics/events`: an atomic batch of sessions, exchanges and feedback."""
-    services = request.app.state.services
+    runtime = request.app.state.runtime
     try:
-        body = await read_body(request, limit=services.settings.max_body_bytes)
-        batch = parse_events_json(body, max_items=services.settings.max_batch_items)
-        summary = await ingest.ingest_batch(build_context(services, request.state.user), batch)
+        body = await read_body(request, limit=runtime.settings.max_body_bytes)
+        batch = parse_events_json(body, max_items=runtime.settings.max_batch_items)
+        summary = await ingest.ingest_batch(build_context(runtime, request.state.user), batch)
     except BodyTooLarge as e:
         return error_response(413, code="body_too_large", message=str(e), field="body", limit=e.limit)
     except InvalidInput as e:

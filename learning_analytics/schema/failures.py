@@ -17,7 +17,7 @@ from strawberry.types import ExecutionContext
 
 from ..domain.errors import DomainError
 from ..edge.request_id import current_request_id
-from ..resolvers.services import DatabaseBusy
+from ..resolvers.runtime import DatabaseBusy
 
 log = logging.getLogger("learning_analytics.errors")
 

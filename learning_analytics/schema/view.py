@@ -12,7 +12,7 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from ..resolvers.context import Context, build_context
-from ..resolvers.services import DatabaseBusy
+from ..resolvers.runtime import DatabaseBusy
 from .http import GraphQLOverHTTP
 
 SERVICE_BUSY = "SERVICE_BUSY"
@@ -20,7 +20,7 @@ SERVICE_BUSY = "SERVICE_BUSY"
 
 class GraphQLApp(GraphQLOverHTTP):
     async def get_context(self, request: Request | WebSocket, response: Response | WebSocket) -> Context:
-        return build_context(request.app.state.services, request.state.user)
+        return build_context(request.app.state.runtime, request.state.user)
 
     def encode_json(self, data: Any) -> bytes:
         return orjson.dumps(data)

@@ -1,1 +1,2 @@
-"""Storage: tables, engines, repositories and rollup SQL. Nothing above this package writes SQL."""
+"""Storage: tables, engines, repositories and rollup SQL, returning domain values. Nothing above this
+package writes SQL, and nothing here reads the settings: they arrive as values."""

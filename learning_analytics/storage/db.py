@@ -7,7 +7,7 @@ pool and never block the writer in WAL mode. PostgreSQL has a read pool and a wr
 
 Reads are bounded so that no request can hold the database for everyone: each read statement
 has a timeout (PostgreSQL `statement_timeout`; on SQLite a progress handler aborts the statement
-past its deadline), a connection is waited for at most `limits.pool_timeout_seconds`, and a
+past its deadline), a connection is waited for at most `pool_timeout_seconds`, and a
 request's own reads may be gated to a few connections at a time (`Database.gated`). Whatever
 cannot be served in time raises `DatabaseBusy`, which the edges answer with 503 and Retry-After.
 """
@@ -27,8 +27,6 @@ from sqlalchemy import event
 from sqlalchemy import exc as sa_exc
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, create_async_engine
 from sqlalchemy.pool import AsyncAdaptedQueuePool
-
-from ..config import DatabaseSettings, LimitSettings
 
 log = logging.getLogger(__name__)
 
@@ -67,6 +65,23 @@ def busy_reason(error: BaseException) -> str | None:
     if message == "interrupted":  # a SQLite statement aborted by the deadline's progress handler
         return "statement timeout"
     return None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class EngineOptions:
+    """How `connect` sets up the engines: pools, timeouts and SQLite pragmas. The runtime fills it from
+    the settings' `database` section (every field of it) and `limits`; storage takes the values, not
+    the settings."""
+
+    pool_size: int  # read connections (both databases)
+    write_pool_size: int  # write connections on PostgreSQL (SQLite has exactly one writer)
+    echo: bool
+    sqlite_synchronous: str
+    sqlite_busy_timeout_ms: int
+    statement_timeout_ms: int  # every read statement is cut after this long; 0: never
+    pool_timeout_seconds: float  # how long a read waits for a pooled connection
+    write_timeout_seconds: float  # how long a write waits for its connection or another's lock
+    busy_retry_after_seconds: int  # the `retry_after` of `DatabaseBusy`
 
 
 @dataclass(frozen=True, slots=True)
@@ -128,15 +143,15 @@ class Database:
             await self.writer.dispose()
 
 
-def _sqlite_pragmas(settings: DatabaseSettings, *, begin: str, statement_timeout_ms: int | None) -> Any:
+def _sqlite_pragmas(options: EngineOptions, *, begin: str, statement_timeout_ms: int | None) -> Any:
     def on_connect(dbapi_connection: Any, record: Any) -> None:
         # Take transaction control away from the driver so our own BEGIN is the only one.
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
-        cursor.execute(f"PRAGMA busy_timeout={int(settings.sqlite_busy_timeout_ms)}")
-        cursor.execute(f"PRAGMA synchronous={settings.sqlite_synchronous}")
+        cursor.execute(f"PRAGMA busy_timeout={int(options.sqlite_busy_timeout_ms)}")
+        cursor.execute(f"PRAGMA synchronous={options.sqlite_synchronous}")
         cursor.execute("PRAGMA temp_store=MEMORY")
         cursor.execute("PRAGMA cache_size=-65536")
         # Checkpoint the WAL every ~40 MB instead of every 4 MB: fewer, larger checkpoints under bulk ingestion.
@@ -166,42 +181,39 @@ def _arm_deadline(timeout_ms: int) -> Any:
     return before_cursor_execute
 
 
-def connect(
-    url: str, settings: DatabaseSettings | None = None, limits: LimitSettings | None = None
-) -> Database:
+def connect(url: str, options: EngineOptions) -> Database:
     """Open the engines for `url` (`sqlite+aiosqlite:///file.db` or `postgresql+asyncpg://…`)."""
-    settings = settings or DatabaseSettings()
-    limits = limits or LimitSettings()
-    timeout_ms = limits.statement_timeout_ms
-    pools: dict[str, Any] = {"echo": settings.echo, "poolclass": AsyncAdaptedQueuePool, "max_overflow": 0}
+    timeout_ms = options.statement_timeout_ms
+    pools: dict[str, Any] = {"echo": options.echo, "poolclass": AsyncAdaptedQueuePool, "max_overflow": 0}
+    retry_after = options.busy_retry_after_seconds
     if url.startswith("sqlite"):
         reader = create_async_engine(
-            url, pool_size=settings.pool_size, pool_timeout=limits.pool_timeout_seconds, **pools
+            url, pool_size=options.pool_size, pool_timeout=options.pool_timeout_seconds, **pools
         )
-        writer = create_async_engine(url, pool_size=1, pool_timeout=limits.write_timeout_seconds, **pools)
+        writer = create_async_engine(url, pool_size=1, pool_timeout=options.write_timeout_seconds, **pools)
         for engine, begin, deadline in ((reader, "BEGIN", timeout_ms), (writer, "BEGIN IMMEDIATE", None)):
-            on_connect, on_begin = _sqlite_pragmas(settings, begin=begin, statement_timeout_ms=deadline)
+            on_connect, on_begin = _sqlite_pragmas(options, begin=begin, statement_timeout_ms=deadline)
             event.listen(engine.sync_engine, "connect", on_connect)
             event.listen(engine.sync_engine, "begin", on_begin)
         if timeout_ms:
             event.listen(reader.sync_engine, "before_cursor_execute", _arm_deadline(timeout_ms))
-        return Database(url=url, reader=reader, writer=writer, retry_after=limits.busy_retry_after_seconds)
+        return Database(url=url, reader=reader, writer=writer, retry_after=retry_after)
     # Reads get the statement timeout; writes (ingestion, folds, migrations) finish what they start,
     # but wait for another transaction's lock no longer than a write waits for its connection.
     read_settings = {"statement_timeout": str(int(timeout_ms))} if timeout_ms else {}
-    write_settings = {"lock_timeout": str(int(limits.write_timeout_seconds * 1000))}
+    write_settings = {"lock_timeout": str(int(options.write_timeout_seconds * 1000))}
     reader = create_async_engine(
         url,
-        pool_size=settings.pool_size,
-        pool_timeout=limits.pool_timeout_seconds,
+        pool_size=options.pool_size,
+        pool_timeout=options.pool_timeout_seconds,
         connect_args={"server_settings": read_settings},
         **pools,
     )
     writer = create_async_engine(
         url,
-        pool_size=settings.write_pool_size,
-        pool_timeout=limits.write_timeout_seconds,
+        pool_size=options.write_pool_size,
+        pool_timeout=options.write_timeout_seconds,
         connect_args={"server_settings": write_settings},
         **pools,
     )
-    return Database(url=url, reader=reader, writer=writer, retry_after=limits.busy_retry_after_seconds)
+    return Database(url=url, reader=reader, writer=writer, retry_after=retry_after)

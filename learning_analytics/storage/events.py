@@ -8,13 +8,13 @@ from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import Column, bindparam, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain import ingest
 from ..domain.models import EventBatch, IngestSummary, KindCount, User
 from .db import Database
-from .rollups import mark_dirty
+from .rollups.marks import mark_dirty
 from .sql import chunks, insert_for, insert_ignore, insert_new, least, prepare_rows
 from .tables import (
     exchange_topics_t,
@@ -26,27 +26,17 @@ from .tables import (
 )
 
 
-async def _stored_sessions(conn: AsyncConnection, user_id: str, ids: Sequence[str]) -> dict[str, date]:
-    found: dict[str, date] = {}
+async def _stored(
+    conn: AsyncConnection, value: Column[Any], user_id: str, ids: Sequence[str]
+) -> dict[str, Any]:
+    """`value` of each stored row of its table among the user's `ids` (absent ids are left out)."""
+    table = value.table
+    found: dict[str, Any] = {}
     for part in chunks(sorted(set(ids))):
         rows = await conn.execute(
-            select(sessions_t.c.id, sessions_t.c.local_day).where(
-                sessions_t.c.user_id == user_id, sessions_t.c.id.in_(part)
-            )
+            select(table.c.id, value).where(table.c.user_id == user_id, table.c.id.in_(part))
         )
-        found.update({r.id: r.local_day for r in rows})
-    return found
-
-
-async def _stored_exchanges(conn: AsyncConnection, user_id: str, ids: Sequence[str]) -> dict[str, str]:
-    found: dict[str, str] = {}
-    for part in chunks(sorted(set(ids))):
-        rows = await conn.execute(
-            select(exchanges_t.c.id, exchanges_t.c.session_id).where(
-                exchanges_t.c.user_id == user_id, exchanges_t.c.id.in_(part)
-            )
-        )
-        found.update({r.id: r.session_id for r in rows})
+        found.update({row[0]: row[1] for row in rows})
     return found
 
 
@@ -133,9 +123,14 @@ async def store_batch(db: Database, *, user: User, batch: EventBatch, now: datet
     exchange_topics = {e.id: e.topics for e in batch.exchanges}
     async with db.write() as conn:
         # Every referenced session, in the batch or not: a stored one keeps its stored local day.
-        stored_sessions = await _stored_sessions(conn, uid, [e.session_id for e in batch.exchanges])
-        stored_exchanges = await _stored_exchanges(
-            conn, uid, [f.exchange_id for f in batch.feedback if f.exchange_id not in exchange_rows]
+        stored_sessions: dict[str, date] = await _stored(
+            conn, sessions_t.c.local_day, uid, [e.session_id for e in batch.exchanges]
+        )
+        stored_exchanges: dict[str, str] = await _stored(
+            conn,
+            exchanges_t.c.session_id,
+            uid,
+            [f.exchange_id for f in batch.feedback if f.exchange_id not in exchange_rows],
         )
         ingest.unknown_references(
             batch, stored_sessions=stored_sessions.keys(), stored_exchanges=stored_exchanges

@@ -1,10 +1,16 @@
-"""Database housekeeping that a bulk load calls for."""
+"""Database housekeeping: a liveness ping, and the statistics a bulk load calls for."""
 
 from __future__ import annotations
 
 from sqlalchemy import text
 
 from .db import Database
+
+
+async def ping(db: Database) -> None:
+    """Run `SELECT 1` on a read connection: raises whatever keeps the database from answering."""
+    async with db.read() as conn:
+        await conn.execute(text("SELECT 1"))
 
 
 async def analyze(db: Database) -> None:

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import Table, and_, func, or_, select
 
 from ..domain.models import Exchange, Feedback, FeedbackKind, Quality, Session
 from .db import Database
@@ -20,6 +20,8 @@ from .tables import (
     session_topics_t,
     sessions_t,
 )
+
+T = TypeVar("T")
 
 
 def session_from_row(row: Any) -> Session:
@@ -142,73 +144,42 @@ async def get(db: Database, *, user_id: str, session_id: str) -> Session | None:
     return session_from_row(row) if row else None
 
 
-async def _grouped(
-    db: Database, stmt_for: Any, keys: Sequence[str], key_of: Any, convert: Any
-) -> list[list[Any]]:
-    grouped: defaultdict[str, list[Any]] = defaultdict(list)
+def _topic(row: Any) -> str:
+    return str(row.topic)
+
+
+@dataclass(frozen=True, slots=True)
+class Children(Generic[T]):
+    """Rows of `table` hanging off a parent by the column `parent`, in `order`, made into `T`s."""
+
+    table: Table
+    parent: str
+    order: tuple[str, ...]
+    convert: Callable[[Any], T]
+
+
+EXCHANGES_BY_SESSION = Children(exchanges_t, "session_id", ("occurred_at", "id"), _exchange)
+FEEDBACK_BY_EXCHANGE = Children(feedback_t, "exchange_id", ("created_at", "id"), _feedback)
+FEEDBACK_BY_SESSION = Children(feedback_t, "session_id", ("created_at", "id"), _feedback)
+TOPICS_BY_SESSION = Children(session_topics_t, "session_id", ("topic",), _topic)
+TOPICS_BY_EXCHANGE = Children(exchange_topics_t, "exchange_id", ("topic",), _topic)
+
+
+async def children(
+    db: Database, children: Children[T], parent_ids: Sequence[str], *, user_id: str
+) -> list[list[T]]:
+    """The user's children of each parent, in the order of `parent_ids` (a list per parent, empty if it
+    has none): one statement per chunk of distinct ids, never one per parent."""
+    t = children.table
+    parent = t.c[children.parent]
+    grouped: defaultdict[str, list[T]] = defaultdict(list)
     async with db.read() as conn:
-        for part in chunks(list(dict.fromkeys(keys))):
-            for row in await conn.execute(stmt_for(part)):
-                grouped[key_of(row)].append(convert(row))
-    return [grouped.get(k, []) for k in keys]
-
-
-async def exchanges_by_session(
-    db: Database, session_ids: Sequence[str], *, user_id: str
-) -> list[list[Exchange]]:
-    def stmt(part: Sequence[str]) -> Any:
-        return (
-            select(exchanges_t)
-            .where(exchanges_t.c.user_id == user_id, exchanges_t.c.session_id.in_(part))
-            .order_by(exchanges_t.c.occurred_at, exchanges_t.c.id)
-        )
-
-    return await _grouped(db, stmt, session_ids, lambda r: r.session_id, _exchange)
-
-
-async def feedback_by_exchange(
-    db: Database, exchange_ids: Sequence[str], *, user_id: str
-) -> list[list[Feedback]]:
-    def stmt(part: Sequence[str]) -> Any:
-        return (
-            select(feedback_t)
-            .where(feedback_t.c.user_id == user_id, feedback_t.c.exchange_id.in_(part))
-            .order_by(feedback_t.c.created_at, feedback_t.c.id)
-        )
-
-    return await _grouped(db, stmt, exchange_ids, lambda r: r.exchange_id, _feedback)
-
-
-async def feedback_by_session(
-    db: Database, session_ids: Sequence[str], *, user_id: str
-) -> list[list[Feedback]]:
-    def stmt(part: Sequence[str]) -> Any:
-        return (
-            select(feedback_t)
-            .where(feedback_t.c.user_id == user_id, feedback_t.c.session_id.in_(part))
-            .order_by(feedback_t.c.created_at, feedback_t.c.id)
-        )
-
-    return await _grouped(db, stmt, session_ids, lambda r: r.session_id, _feedback)
-
-
-async def topics_by_session(db: Database, session_ids: Sequence[str], *, user_id: str) -> list[list[str]]:
-    def stmt(part: Sequence[str]) -> Any:
-        return (
-            select(session_topics_t.c.session_id, session_topics_t.c.topic)
-            .where(session_topics_t.c.user_id == user_id, session_topics_t.c.session_id.in_(part))
-            .order_by(session_topics_t.c.topic)
-        )
-
-    return await _grouped(db, stmt, session_ids, lambda r: r.session_id, lambda r: r.topic)
-
-
-async def topics_by_exchange(db: Database, exchange_ids: Sequence[str], *, user_id: str) -> list[list[str]]:
-    def stmt(part: Sequence[str]) -> Any:
-        return (
-            select(exchange_topics_t.c.exchange_id, exchange_topics_t.c.topic)
-            .where(exchange_topics_t.c.user_id == user_id, exchange_topics_t.c.exchange_id.in_(part))
-            .order_by(exchange_topics_t.c.topic)
-        )
-
-    return await _grouped(db, stmt, exchange_ids, lambda r: r.exchange_id, lambda r: r.topic)
+        for part in chunks(list(dict.fromkeys(parent_ids))):
+            stmt = (
+                select(t)
+                .where(t.c.user_id == user_id, parent.in_(part))
+                .order_by(*[t.c[name] for name in children.order])
+            )
+            for row in await conn.execute(stmt):
+                grouped[row._mapping[parent]].append(children.convert(row))
+    return [grouped.get(k, []) for k in parent_ids]

@@ -13,7 +13,6 @@ from .db import Database
 from .sql import insert_ignore
 from .tables import keys_t, users_t
 
-DEFAULT_USER_ID = "default"
 KEY_PREFIX = "la_"
 
 

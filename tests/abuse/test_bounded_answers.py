@@ -13,10 +13,10 @@ from sqlalchemy import insert
 from support import client_for, events, exchange, gql, session
 
 from learning_analytics.config import Settings
-from learning_analytics.storage import db as storage_db
-from learning_analytics.storage.rollups import fold_dirty
+from learning_analytics.resolvers.auth import DEFAULT_USER_ID
+from learning_analytics.resolvers.runtime import open_database
+from learning_analytics.storage.rollups.fold import fold_dirty
 from learning_analytics.storage.tables import rollups_t
-from learning_analytics.storage.users import DEFAULT_USER_ID
 
 from .conftest import LiveServer, watching_health
 
@@ -36,7 +36,7 @@ async def with_ancient_history(client: httpx.AsyncClient, database_url: str) -> 
     body = events([session("recent", started, None)], [exchange("recent-1", "recent", started, 0.8)])
     response = await client.post("/api/analytics/events", json=body)
     assert response.status_code == 200, response.text
-    database = storage_db.connect(database_url)
+    database = open_database(Settings(database_url=database_url))
     try:
         await fold_dirty(database, now=datetime.now(UTC))
         async with database.write() as conn:

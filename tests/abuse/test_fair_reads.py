@@ -24,8 +24,10 @@ from learning_analytics.config import DatabaseSettings, LimitSettings, Settings
 from learning_analytics.domain.models import EventBatch, ExchangeInput, Quality, SessionInput
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.ingest import ingest_batch
-from learning_analytics.resolvers.services import Services
-from learning_analytics.storage import rollups, users
+from learning_analytics.resolvers.runtime import Runtime
+from learning_analytics.storage import users
+from learning_analytics.storage.rollups import fold as rollup_fold
+from learning_analytics.storage.rollups import topics as topic_rollups
 
 from .conftest import row_counts, start_server, stop_server, watching_health
 
@@ -70,12 +72,12 @@ def heavy_batch() -> EventBatch:
     return EventBatch(sessions=tuple(sessions), exchanges=exchanges)
 
 
-async def two_learners(services: Services) -> dict[str, str]:
+async def two_learners(runtime: Runtime) -> dict[str, str]:
     """`heavy` with the 3,000-topic session, `other` with three days of study; folded; their keys."""
     keys = {}
     for uid in ("heavy", "other"):
-        user = await users.create_user(services.db, user_id=uid, name=uid, timezone="UTC", now=NOW)
-        keys[uid] = await users.create_key(services.db, user_id=uid, now=NOW)
+        user = await users.create_user(runtime.db, user_id=uid, name=uid, timezone="UTC", now=NOW)
+        keys[uid] = await users.create_key(runtime.db, user_id=uid, now=NOW)
         if uid == "heavy":
             batch = heavy_batch()
         else:
@@ -84,8 +86,8 @@ async def two_learners(services: Services) -> dict[str, str]:
                     SessionInput(id=f"o{d}", started_at=NOW - timedelta(days=d, minutes=5)) for d in range(3)
                 )
             )
-        await ingest_batch(build_context(services, user, now=NOW), batch)
-    await rollups.fold_dirty(services.db, now=NOW)
+        await ingest_batch(build_context(runtime, user, now=NOW), batch)
+    await rollup_fold.fold_dirty(runtime.db, now=NOW)
     return keys
 
 
@@ -94,16 +96,16 @@ def _limited(settings: Settings, **limits: Any) -> Settings:
 
 
 async def test_connections_pair_only_the_top_topics_with_their_jaccard_strengths(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
-    keys = await two_learners(services)
+    keys = await two_learners(runtime)
     start, end = TODAY - timedelta(days=29), TODAY
 
-    pairs = await rollups.topic_pairs(
-        services.db, user_id="heavy", start=start, end=end, limit=10**6, max_topics=N
+    pairs = await topic_rollups.topic_pairs(
+        runtime.db, user_id="heavy", start=start, end=end, limit=10**6, max_topics=N
     )
-    top_two = await rollups.topic_pairs(
-        services.db, user_id="heavy", start=start, end=end, limit=10, max_topics=2
+    top_two = await topic_rollups.topic_pairs(
+        runtime.db, user_id="heavy", start=start, end=end, limit=10, max_topics=2
     )
 
     # All 50 top topics meet in H, so every one of the N·(N−1)/2 pairs exists, and no other.
@@ -132,17 +134,17 @@ async def test_connections_pair_only_the_top_topics_with_their_jaccard_strengths
 
 
 async def test_a_request_that_finds_no_free_connection_gets_a_quick_503(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
-    keys = await two_learners(services)
+    keys = await two_learners(runtime)
     tight = _limited(settings, pool_timeout_seconds=0.3).model_copy(
         update={"database": DatabaseSettings(pool_size=1)}
     )
     async with client_for(tight) as client:
-        services_of_app = client.app.state.services  # type: ignore[attr-defined]
+        runtime_of_app = client.app.state.runtime  # type: ignore[attr-defined]
         other = {"Authorization": f"Bearer {keys['other']}"}
         assert (await client.post("/graphql", json={"query": STREAK}, headers=other)).status_code == 200
-        async with services_of_app.db.reader.connect():  # the only read connection is taken
+        async with runtime_of_app.db.reader.connect():  # the only read connection is taken
             started = time.monotonic()
             graphql = await client.post("/graphql", json={"query": STREAK}, headers=other)
             rest = await client.post("/api/analytics/events", json={"sessions": []}, headers={
@@ -191,9 +193,9 @@ def _busy_or(expected: int, response: httpx.Response) -> None:
     ],
 )
 async def test_heavy_aliased_topic_queries_leave_another_learners_streak_answering(
-    database_url: str, services: Services, env: dict[str, str]
+    database_url: str, runtime: Runtime, env: dict[str, str]
 ) -> None:
-    keys = await two_learners(services)
+    keys = await two_learners(runtime)
     server = start_server(database_url, **env)
     try:
         async with watching_health(server.url) as health, httpx.AsyncClient(timeout=120) as client:
@@ -218,8 +220,8 @@ async def test_heavy_aliased_topic_queries_leave_another_learners_streak_answeri
     health.assert_responsive()
 
 
-async def test_a_statement_past_the_timeout_answers_503_busy(database_url: str, services: Services) -> None:
-    keys = await two_learners(services)
+async def test_a_statement_past_the_timeout_answers_503_busy(database_url: str, runtime: Runtime) -> None:
+    keys = await two_learners(runtime)
     env = {"LA_LIMITS__MAX_CONNECTION_TOPICS": "100000", "LA_LIMITS__STATEMENT_TIMEOUT_MS": "200"}
     server = start_server(database_url, **env)
     try:
@@ -239,9 +241,9 @@ async def test_a_statement_past_the_timeout_answers_503_busy(database_url: str, 
 
 
 async def test_a_write_that_waits_past_its_timeout_answers_503_and_stores_nothing(
-    database_url: str, services: Services
+    database_url: str, runtime: Runtime
 ) -> None:
-    keys = await two_learners(services)
+    keys = await two_learners(runtime)
     env = {"LA_LIMITS__WRITE_TIMEOUT_SECONDS": "1", "LA_DATABASE__SQLITE_BUSY_TIMEOUT_MS": "500"}
     batch = {"sessions": [{"id": "late", "started_at": (NOW - timedelta(hours=1)).isoformat()}]}
     auth = {"Authorization": f"Bearer {keys['other']}"}
@@ -250,7 +252,7 @@ async def test_a_write_that_waits_past_its_timeout_answers_503_and_stores_nothin
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
             # Another program holds the database's write lock.
-            if services.db.is_sqlite:
+            if runtime.db.is_sqlite:
                 holder = sqlite3.connect(database_url.split("///", 1)[1], isolation_level=None)
                 holder.execute("BEGIN IMMEDIATE")
                 release: Any = holder.rollback
@@ -270,7 +272,7 @@ async def test_a_write_that_waits_past_its_timeout_answers_503_and_stores_nothin
             accepted = await client.post("/api/analytics/events", json=batch, headers=auth)
     finally:
         stop_server(server)
-        if services.db.is_sqlite:
+        if runtime.db.is_sqlite:
             holder.close()
         else:
             await pg.close()

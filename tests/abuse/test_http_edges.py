@@ -17,7 +17,7 @@ import pytest
 from support import client_for, events, exchange, session
 
 from learning_analytics.config import AuthMode, Settings
-from learning_analytics.resolvers.services import Services
+from learning_analytics.resolvers.runtime import Runtime
 from learning_analytics.storage import users
 
 from .conftest import LiveServer, unchanged_rows, watching_health
@@ -211,11 +211,11 @@ async def test_auth_off_checks_the_host_too_and_allowed_hosts_widen_it(settings:
 
 
 async def test_once_keys_are_required_the_key_is_the_protection_whatever_the_host(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
     now = datetime.now(UTC)
-    await users.create_user(services.db, user_id="ada", name="Ada", timezone="UTC", now=now)
-    key = await users.create_key(services.db, user_id="ada", now=now)
+    await users.create_user(runtime.db, user_id="ada", name="Ada", timezone="UTC", now=now)
+    key = await users.create_key(runtime.db, user_id="ada", now=now)
     async with client_for(settings) as client:
         with_key = await client.get(
             GRAPHQL_READ, headers={"host": "api.example.com", "authorization": f"Bearer {key}"}

@@ -15,7 +15,7 @@ from scipy import stats
 from support import client_for, events, exchange, feedback, gql, session
 
 from learning_analytics.config import Settings, TrendSettings
-from learning_analytics.storage.rollups import fold_dirty
+from learning_analytics.storage.rollups.fold import fold_dirty
 
 NOW = datetime(2026, 3, 18, 15, 30, tzinfo=UTC)  # a Wednesday afternoon
 TODAY = NOW.date()
@@ -52,11 +52,11 @@ def dataset() -> dict[str, Any]:
 
 async def load(client: httpx.AsyncClient) -> httpx.AsyncClient:
     """The dataset ingested and folded with the service's clock stopped at NOW."""
-    services = client.app.state.services  # type: ignore[attr-defined]
-    services.clock = lambda: NOW
+    runtime = client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.clock = lambda: NOW
     r = await client.post("/api/analytics/events", json=dataset())
     assert r.status_code == 200, r.text
-    await fold_dirty(services.db, now=NOW)
+    await fold_dirty(runtime.db, now=NOW)
     return client
 
 
@@ -289,21 +289,21 @@ async def test_arguments_given_as_null_take_the_defaults_the_schema_shows(loaded
 
 
 async def test_data_only_shows_after_the_fold(app_client: httpx.AsyncClient) -> None:
-    services = app_client.app.state.services  # type: ignore[attr-defined]
-    services.clock = lambda: NOW
+    runtime = app_client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.clock = lambda: NOW
     await app_client.post("/api/analytics/events", json=dataset())
 
     before = await gql(app_client, "{ overview(period: LAST_7_DAYS) { summary { totalSessions } } }")
-    await fold_dirty(services.db, now=NOW)
+    await fold_dirty(runtime.db, now=NOW)
     after = await gql(app_client, "{ overview(period: LAST_7_DAYS) { summary { totalSessions } } }")
 
     assert before["data"]["overview"]["summary"]["totalSessions"] == 0
     assert after["data"]["overview"]["summary"]["totalSessions"] == 3
 
 
-async def test_the_periods_follow_the_services_clock(loaded: httpx.AsyncClient) -> None:
-    services = loaded.app.state.services  # type: ignore[attr-defined]
-    services.clock = lambda: NOW + timedelta(days=7)  # a week later: A, B and D are in the previous week
+async def test_the_periods_follow_the_runtime_clock(loaded: httpx.AsyncClient) -> None:
+    runtime = loaded.app.state.runtime  # type: ignore[attr-defined]
+    runtime.clock = lambda: NOW + timedelta(days=7)  # a week later: A, B and D are in the previous week
 
     body = await gql(
         loaded,

@@ -12,22 +12,22 @@ from abuse.conftest import start_server, stop_server
 from support import client_for, events, exchange, feedback, gql, run_cli, session
 
 from learning_analytics.config import AuthMode, Settings
-from learning_analytics.resolvers import auth
+from learning_analytics.resolvers import users as user_admin
 from learning_analytics.resolvers.auth import bind_refusal
 from learning_analytics.resolvers.key_cache import NO_KEYS_SECONDS
-from learning_analytics.resolvers.services import Services
+from learning_analytics.resolvers.runtime import Runtime
 from learning_analytics.storage import users
 from learning_analytics.storage.tables import keys_t
 
 NOW = datetime.now(UTC).replace(microsecond=0)
 
 
-async def _keys(services: Services) -> tuple[str, str]:
-    await users.create_user(services.db, user_id="alice", name="Alice", timezone="Europe/Paris", now=NOW)
-    await users.create_user(services.db, user_id="bob", name="Bob", timezone="Asia/Kolkata", now=NOW)
+async def _keys(runtime: Runtime) -> tuple[str, str]:
+    await users.create_user(runtime.db, user_id="alice", name="Alice", timezone="Europe/Paris", now=NOW)
+    await users.create_user(runtime.db, user_id="bob", name="Bob", timezone="Asia/Kolkata", now=NOW)
     return (
-        await users.create_key(services.db, user_id="alice", now=NOW),
-        await users.create_key(services.db, user_id="bob", now=NOW),
+        await users.create_key(runtime.db, user_id="alice", now=NOW),
+        await users.create_key(runtime.db, user_id="bob", now=NOW),
     )
 
 
@@ -40,8 +40,8 @@ def _alice_events() -> dict:
     )
 
 
-async def test_each_key_sees_only_its_own_user(settings: Settings, services: Services) -> None:
-    alice, bob = await _keys(services)
+async def test_each_key_sees_only_its_own_user(settings: Settings, runtime: Runtime) -> None:
+    alice, bob = await _keys(runtime)
     async with client_for(settings) as client:
         stored = await client.post(
             "/api/analytics/events", json=_alice_events(), headers={"Authorization": f"Bearer {alice}"}
@@ -65,8 +65,8 @@ async def test_each_key_sees_only_its_own_user(settings: Settings, services: Ser
     }
 
 
-async def test_a_user_cannot_write_onto_another_users_objects(settings: Settings, services: Services) -> None:
-    alice, bob = await _keys(services)
+async def test_a_user_cannot_write_onto_another_users_objects(settings: Settings, runtime: Runtime) -> None:
+    alice, bob = await _keys(runtime)
     async with client_for(settings) as client:
         await client.post(
             "/api/analytics/events", json=_alice_events(), headers={"Authorization": f"Bearer {alice}"}
@@ -85,9 +85,9 @@ async def test_a_user_cannot_write_onto_another_users_objects(settings: Settings
 
 @pytest.mark.parametrize("header", [None, "Bearer la_wrong", "Basic YWxpY2U6eA=="])
 async def test_once_a_key_exists_requests_without_a_valid_one_get_401(
-    settings: Settings, services: Services, header: str | None
+    settings: Settings, runtime: Runtime, header: str | None
 ) -> None:
-    await _keys(services)
+    await _keys(runtime)
     headers = {"Authorization": header} if header else {}
     async with client_for(settings) as client:
         graphql = await client.post("/graphql", json={"query": "{ viewer { id } }"}, headers=headers)
@@ -106,8 +106,8 @@ async def test_without_keys_the_default_user_answers(app_client: httpx.AsyncClie
     assert body["data"]["viewer"]["id"] == "default"
 
 
-async def test_auth_off_ignores_keys(settings: Settings, services: Services) -> None:
-    await _keys(services)
+async def test_auth_off_ignores_keys(settings: Settings, runtime: Runtime) -> None:
+    await _keys(runtime)
     async with client_for(settings.model_copy(update={"auth": AuthMode.OFF})) as client:
         body = await gql(client, "{ viewer { id } }")
 
@@ -140,11 +140,11 @@ VIEWER = {"query": "{ viewer { id } }"}
 
 
 async def test_internal_cache_names_are_no_keys_right_after_the_first_key_is_created(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
     async with client_for(settings) as client:
         before = await gql(client, "{ viewer { id } }")  # single-user mode: the default user is cached
-        alice, _ = await _keys(services)
+        alice, _ = await _keys(runtime)
         await asyncio.sleep(NO_KEYS_SECONDS + 0.2)  # past the moment "no key exists" is believed
         named = {
             name: await client.post("/graphql", json=VIEWER, headers={"Authorization": f"Bearer {name}"})
@@ -162,9 +162,9 @@ async def test_internal_cache_names_are_no_keys_right_after_the_first_key_is_cre
 
 
 async def test_the_graphiql_page_is_served_without_a_key_once_keys_exist(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
-    await _keys(services)
+    await _keys(runtime)
     async with client_for(settings) as client:
         page = await client.get("/graphql", headers={"Accept": "text/html"})
         query_as_page = await client.get(
@@ -177,11 +177,9 @@ async def test_the_graphiql_page_is_served_without_a_key_once_keys_exist(
 
 
 @pytest.mark.parametrize("with_keys", [False, True], ids=["single-user", "keys"])
-async def test_graphiql_switched_off_is_a_404(
-    settings: Settings, services: Services, with_keys: bool
-) -> None:
+async def test_graphiql_switched_off_is_a_404(settings: Settings, runtime: Runtime, with_keys: bool) -> None:
     if with_keys:
-        await _keys(services)
+        await _keys(runtime)
     async with client_for(settings.model_copy(update={"graphiql": False})) as client:
         page = await client.get("/graphql", headers={"Accept": "text/html"})
 
@@ -190,14 +188,14 @@ async def test_graphiql_switched_off_is_a_404(
 
 
 async def test_a_key_revoked_in_this_process_stops_working_at_once(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
-    alice, bob = await _keys(services)
+    alice, bob = await _keys(runtime)
     prefix = alice[:10]
     async with client_for(settings) as client:
         headers = {"Authorization": f"Bearer {alice}"}
         before = await client.post("/graphql", json=VIEWER, headers=headers)  # now cached
-        revoked = await auth.revoke_key(client.app.state.services, ref=prefix)  # type: ignore[attr-defined]
+        revoked = await user_admin.revoke_key(client.app.state.runtime, ref=prefix)  # type: ignore[attr-defined]
         after = await client.post("/graphql", json=VIEWER, headers=headers)
         other = await client.post("/graphql", json=VIEWER, headers={"Authorization": f"Bearer {bob}"})
 
@@ -208,9 +206,9 @@ async def test_a_key_revoked_in_this_process_stops_working_at_once(
 
 
 async def test_a_key_revoked_by_the_cli_stops_working_in_a_running_server_within_seconds(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
-    alice, bob = await _keys(services)
+    alice, bob = await _keys(runtime)
     server = start_server(settings.database_url)
     try:
         async with httpx.AsyncClient(base_url=server.url, timeout=10) as client:
@@ -230,13 +228,13 @@ async def test_a_key_revoked_by_the_cli_stops_working_in_a_running_server_within
     assert "revoked key" in result.stdout and "alice" in result.stdout
     assert status == 401
     assert other.json() == {"data": {"viewer": {"id": "bob"}}}
-    assert await users.user_for_key(services.db, key=alice) is None
+    assert await users.user_for_key(runtime.db, key=alice) is None
 
 
 async def test_users_keys_lists_prefixes_and_creation_times_never_the_keys(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
-    alice, bob = await _keys(services)
+    alice, bob = await _keys(runtime)
 
     everyone = run_cli(settings, "users", "keys").stdout
     only_bob = run_cli(settings, "users", "keys", "bob").stdout
@@ -250,10 +248,10 @@ async def test_users_keys_lists_prefixes_and_creation_times_never_the_keys(
 
 
 async def test_revoke_key_refuses_an_unknown_or_ambiguous_reference(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
-    alice, _ = await _keys(services)
-    async with services.db.write() as conn:  # a second key that happens to share alice's prefix
+    alice, _ = await _keys(runtime)
+    async with runtime.db.write() as conn:  # a second key that happens to share alice's prefix
         await conn.execute(
             keys_t.insert().values(
                 id="k-twin", user_id="bob", key_hash="0" * 64, prefix=alice[:10], created_at=NOW
@@ -265,4 +263,4 @@ async def test_revoke_key_refuses_an_unknown_or_ambiguous_reference(
 
     assert unknown.returncode != 0 and "la_nothing" in unknown.stderr + unknown.stdout
     assert ambiguous.returncode != 0 and "k-twin" in ambiguous.stderr + ambiguous.stdout
-    assert await users.user_for_key(services.db, key=alice) is not None  # nothing was revoked
+    assert await users.user_for_key(runtime.db, key=alice) is not None  # nothing was revoked

@@ -13,7 +13,7 @@ import pytest
 from support import events, exchange, session
 
 from learning_analytics.config import Settings
-from learning_analytics.resolvers.services import Services
+from learning_analytics.resolvers.runtime import Runtime
 from learning_analytics.storage import migrate, sessions, users
 
 
@@ -38,13 +38,13 @@ async def test_db_upgrade_reports_the_head_revision(settings: Settings) -> None:
 
 
 async def test_users_create_prints_a_working_key_once_and_stores_only_its_hash(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
     result = cli(settings, "users", "create", "Ada Lovelace", "--timezone", "Europe/London")
 
     key = result.stdout.strip().splitlines()[-1]
     assert key.startswith("la_")
-    user = await users.user_for_key(services.db, key=key)
+    user = await users.user_for_key(runtime.db, key=key)
     assert user is not None and (user.id, user.timezone) == ("ada-lovelace", "Europe/London")
     listing = cli(settings, "users", "list").stdout
     assert "ada-lovelace" in listing and "Europe/London" in listing
@@ -58,15 +58,15 @@ async def test_users_create_refuses_an_unknown_timezone(settings: Settings) -> N
     assert "Mars/Olympus" in result.stderr + result.stdout
 
 
-async def test_demo_writes_a_deterministic_history_once(settings: Settings, services: Services) -> None:
+async def test_demo_writes_a_deterministic_history_once(settings: Settings, runtime: Runtime) -> None:
     first = cli(settings, "demo", "--days", "14", "--seed", "7")
     again = cli(settings, "demo", "--days", "14", "--seed", "7")
 
     assert "1 users" in first.stdout
     assert " 0 sessions, 0 exchanges, 0 feedback accepted" in again.stdout
-    count = await sessions.count(services.db, user_id="default")
+    count = await sessions.count(runtime.db, user_id="default")
     assert count > 5
-    user = await users.get_user(services.db, user_id="default")
+    user = await users.get_user(runtime.db, user_id="default")
     assert user is not None and user.timezone == "Europe/Paris"
 
 
@@ -93,14 +93,14 @@ async def test_serve_refuses_a_public_bind_without_keys(settings: Settings, host
     assert "LA_AUTH=off" in result.stderr
 
 
-async def test_db_analyze_refreshes_statistics(settings: Settings, services: Services) -> None:
+async def test_db_analyze_refreshes_statistics(settings: Settings, runtime: Runtime) -> None:
     cli(settings, "demo", "--days", "3")
 
     result = cli(settings, "db", "analyze")
 
     assert "statistics refreshed" in result.stdout
-    async with services.db.read() as conn:
-        if services.db.is_sqlite:
+    async with runtime.db.read() as conn:
+        if runtime.db.is_sqlite:
             stats = await conn.exec_driver_sql("SELECT count(*) FROM sqlite_stat1 WHERE tbl = 'exchanges'")
         else:
             stats = await conn.exec_driver_sql(

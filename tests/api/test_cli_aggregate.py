@@ -14,9 +14,10 @@ from learning_analytics.domain.models import EventBatch, ExchangeInput, Quality,
 from learning_analytics.domain.periods import Granularity
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.ingest import ingest_batch
-from learning_analytics.resolvers.services import Services
-from learning_analytics.storage import rollups, users
+from learning_analytics.resolvers.runtime import Runtime
 from learning_analytics.storage import tables as t
+from learning_analytics.storage import users
+from learning_analytics.storage.rollups import reads as rollup_reads
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 runs_t = t.AggregationRunRow.__table__  # type: ignore[attr-defined]
@@ -34,11 +35,11 @@ def cli(settings: Settings, *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
-async def seed(services: Services) -> None:
-    ada = await users.create_user(services.db, user_id="ada", name="Ada", timezone="UTC", now=NOW)
+async def seed(runtime: Runtime) -> None:
+    ada = await users.create_user(runtime.db, user_id="ada", name="Ada", timezone="UTC", now=NOW)
     start = NOW - timedelta(days=2)
     await ingest_batch(
-        build_context(services, ada, now=NOW),
+        build_context(runtime, ada, now=NOW),
         EventBatch(
             sessions=(SessionInput(id="s", started_at=start, ended_at=start + timedelta(minutes=25)),),
             exchanges=(ExchangeInput(id="e", session_id="s", occurred_at=start, quality=Quality(0.75)),),
@@ -46,44 +47,44 @@ async def seed(services: Services) -> None:
     )
 
 
-async def runs(services: Services) -> list[tuple[str, str | None, str, int]]:
-    async with services.db.read() as conn:
+async def runs(runtime: Runtime) -> list[tuple[str, str | None, str, int]]:
+    async with runtime.db.read() as conn:
         rows = await conn.execute(select(runs_t).order_by(runs_t.c.id))
         return [(r.kind, r.user_id, r.status, r.buckets_touched) for r in rows]
 
 
 async def test_aggregate_folds_the_dirty_buckets_and_records_the_run(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
-    await seed(services)
+    await seed(runtime)
 
     result = cli(settings)
 
     assert result.returncode == 0, result.stderr
     assert "fold: 1 dirty hours over 1 days" in result.stdout
-    [(kind, user, status, touched)] = await runs(services)
+    [(kind, user, status, touched)] = await runs(runtime)
     assert (kind, user, status) == ("fold", None, "ok") and touched > 0
-    async with services.db.read() as conn:
+    async with runtime.db.read() as conn:
         assert (await conn.execute(select(func.count()).select_from(dirty_t))).scalar_one() == 0
     day = (NOW - timedelta(days=2)).date()
-    [bucket] = await rollups.buckets(
-        services.db, user_id="ada", granularity=Granularity.DAY, start=day, end=day
+    [bucket] = await rollup_reads.buckets(
+        runtime.db, user_id="ada", granularity=Granularity.DAY, start=day, end=day
     )
     assert (bucket.sessions, bucket.exchanges, bucket.minutes, bucket.quality.mean) == (1, 1, 25.0, 0.75)
 
 
 async def test_aggregate_rebuild_of_a_user_and_range_records_a_rebuild(
-    settings: Settings, services: Services
+    settings: Settings, runtime: Runtime
 ) -> None:
-    await seed(services)
+    await seed(runtime)
     day = (NOW - timedelta(days=2)).date()
 
     result = cli(settings, "--rebuild", "--user", "ada", "--from", str(day), "--to", str(day))
 
     assert result.returncode == 0, result.stderr
     assert "rebuild:" in result.stdout
-    assert [(k, u, s) for k, u, s, _ in await runs(services)] == [("rebuild", "ada", "ok")]
-    assert await rollups.first_day(services.db, user_id="ada") == day
+    assert [(k, u, s) for k, u, s, _ in await runs(runtime)] == [("rebuild", "ada", "ok")]
+    assert await rollup_reads.first_day(runtime.db, user_id="ada") == day
 
 
 async def test_aggregate_refuses_a_range_without_rebuild_and_an_unknown_user(settings: Settings) -> None:

@@ -18,7 +18,7 @@ from learning_analytics.resolvers import insights as insight_resolvers
 from learning_analytics.resolvers.auth import default_user
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.demo import load_demo
-from learning_analytics.storage.rollups import fold_dirty
+from learning_analytics.storage.rollups.fold import fold_dirty
 from learning_analytics.storage.tables import InsightRow
 
 LIST = """query($limit: Int, $dismissed: Boolean) {
@@ -43,17 +43,17 @@ def poor_session() -> dict[str, object]:
 
 @pytest.fixture
 async def demo_client(app_client: httpx.AsyncClient) -> httpx.AsyncClient:
-    services = app_client.app.state.services  # type: ignore[attr-defined]
-    services.clock = lambda: NOW
-    await load_demo(services, n_users=1, days=120, seed=42, now=NOW)
+    runtime = app_client.app.state.runtime  # type: ignore[attr-defined]
+    runtime.clock = lambda: NOW
+    await load_demo(runtime, n_users=1, days=120, seed=42, now=NOW)
     r = await app_client.post("/api/analytics/events", json=poor_session())
     assert r.status_code == 200, r.text
-    await fold_dirty(services.db, now=NOW)
+    await fold_dirty(runtime.db, now=NOW)
     return app_client
 
 
 async def _rows(client: httpx.AsyncClient) -> int:
-    async with client.app.state.services.db.read() as conn:  # type: ignore[attr-defined]
+    async with client.app.state.runtime.db.read() as conn:  # type: ignore[attr-defined]
         return int((await conn.execute(select(func.count()).select_from(InsightRow.__table__))).scalar_one())
 
 
@@ -109,9 +109,9 @@ async def test_the_demo_learner_gets_at_least_five_distinct_rules(demo_client: h
 async def test_regenerating_on_unchanged_data_adds_no_rows(demo_client: httpx.AsyncClient) -> None:
     first = await gql(demo_client, LIST, {"limit": 50})
     rows = await _rows(demo_client)
-    services = demo_client.app.state.services  # type: ignore[attr-defined]
+    runtime = demo_client.app.state.runtime  # type: ignore[attr-defined]
 
-    new = await insight_resolvers.regenerate(build_context(services, await default_user(services)))
+    new = await insight_resolvers.regenerate(build_context(runtime, await default_user(runtime)))
 
     again = await gql(demo_client, LIST, {"limit": 50})
     assert new == 0
@@ -129,8 +129,8 @@ async def test_a_dismissed_insight_stays_dismissed_after_regeneration(demo_clien
         "mutation($id: ID!) { dismissInsight(id: $id) { __typename ... on Insight { id dismissedAt } } }",
         {"id": target},
     )
-    services = demo_client.app.state.services  # type: ignore[attr-defined]
-    await insight_resolvers.regenerate(build_context(services, await default_user(services)))
+    runtime = demo_client.app.state.runtime  # type: ignore[attr-defined]
+    await insight_resolvers.regenerate(build_context(runtime, await default_user(runtime)))
     visible = await gql(demo_client, LIST, {"limit": 50})
     everything = await gql(demo_client, LIST, {"limit": 50, "dismissed": True})
 

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from abuse.conftest import start_server, stop_server
 
-from learning_analytics.resolvers.services import Services
+from learning_analytics.resolvers.runtime import Runtime
 from learning_analytics.storage import users
 
 HERE = Path(__file__).parent
@@ -52,11 +52,11 @@ def test_single_user_mode_passes_every_graphql_over_http_audit(database_url: str
 
 
 async def test_with_api_keys_every_graphql_over_http_audit_passes_too(
-    database_url: str, services: Services
+    database_url: str, runtime: Runtime
 ) -> None:
     now = datetime.now(UTC)
-    await users.create_user(services.db, user_id="ada", name="Ada", timezone="UTC", now=now)
-    key = await users.create_key(services.db, user_id="ada", now=now)
+    await users.create_user(runtime.db, user_id="ada", name="Ada", timezone="UTC", now=now)
+    key = await users.create_key(runtime.db, user_id="ada", now=now)
     server = start_server(database_url)
     try:
         summary = _audit(server.url + "/graphql", f"Bearer {key}")

@@ -13,7 +13,8 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import inspect, text
 from sqlalchemy.engine import Connection
 
-from learning_analytics.storage import db as storage_db
+from learning_analytics.config import Settings
+from learning_analytics.resolvers.runtime import open_database
 from learning_analytics.storage import migrate
 from learning_analytics.storage.db import Database
 from learning_analytics.storage.tables import metadata
@@ -67,12 +68,12 @@ async def empty_database(tmp_path: Path) -> AsyncIterator[Database]:
         from conftest import create_pg_database, drop_pg_database
 
         name = f"la_migrate_{uuid.uuid4().hex[:8]}"
-        database = storage_db.connect(await create_pg_database(name))
+        database = open_database(Settings(database_url=await create_pg_database(name)))
         yield database
         await database.dispose()
         await drop_pg_database(name)
     else:
-        database = storage_db.connect(f"sqlite+aiosqlite:///{tmp_path / 'old.db'}")
+        database = open_database(Settings(database_url=f"sqlite+aiosqlite:///{tmp_path / 'old.db'}"))
         yield database
         await database.dispose()
 

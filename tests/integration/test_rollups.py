@@ -24,9 +24,11 @@ from learning_analytics.domain.models import (
 from learning_analytics.domain.periods import Granularity, month_start, week_start
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.ingest import ingest_batch
-from learning_analytics.resolvers.services import Services
-from learning_analytics.storage import rollups, rollups_fold, users
+from learning_analytics.resolvers.runtime import Runtime
 from learning_analytics.storage import tables as t
+from learning_analytics.storage import users
+from learning_analytics.storage.rollups import fold as rollup_fold
+from learning_analytics.storage.rollups import reads as rollup_reads
 
 NOW = datetime(2026, 3, 20, 12, 0, tzinfo=UTC)
 rollups_t = t.RollupRow.__table__  # type: ignore[attr-defined]
@@ -103,20 +105,20 @@ def history(prefix: str, *, days: int, end: datetime, seed: int) -> list[EventBa
     return batches
 
 
-async def make_user(services: Services, user_id: str, timezone: str = "Europe/Paris") -> User:
-    return await users.create_user(services.db, user_id=user_id, name=user_id, timezone=timezone, now=NOW)
+async def make_user(runtime: Runtime, user_id: str, timezone: str = "Europe/Paris") -> User:
+    return await users.create_user(runtime.db, user_id=user_id, name=user_id, timezone=timezone, now=NOW)
 
 
-async def ingest(services: Services, user: User, batches: list[EventBatch], now: datetime = NOW) -> None:
-    ctx = build_context(services, user, now=now)
+async def ingest(runtime: Runtime, user: User, batches: list[EventBatch], now: datetime = NOW) -> None:
+    ctx = build_context(runtime, user, now=now)
     for batch in batches:
         await ingest_batch(ctx, batch)
 
 
-async def stored(services: Services, *, with_updated_at: bool = False) -> list[Any]:
+async def stored(runtime: Runtime, *, with_updated_at: bool = False) -> list[Any]:
     """Every rollup and topic-rollup row, in key order (without `updated_at` unless asked)."""
     rows: list[Any] = []
-    async with services.db.read() as conn:
+    async with runtime.db.read() as conn:
         for table in (rollups_t, topic_rollups_t):
             columns = [c for c in table.c if with_updated_at or c.name != "updated_at"]
             found = await conn.execute(select(*columns).order_by(*table.primary_key.columns))
@@ -124,43 +126,43 @@ async def stored(services: Services, *, with_updated_at: bool = False) -> list[A
     return rows
 
 
-async def count(services: Services, table: Any, *where: Any) -> int:
-    async with services.db.read() as conn:
+async def count(runtime: Runtime, table: Any, *where: Any) -> int:
+    async with runtime.db.read() as conn:
         return int((await conn.execute(select(func.count()).select_from(table).where(*where))).scalar_one())
 
 
 async def test_an_incremental_fold_equals_a_rebuild_and_a_fold_after_a_rebuild_changes_nothing(
-    services: Services,
+    runtime: Runtime,
 ) -> None:
-    ada, bo = await make_user(services, "ada"), await make_user(services, "bo", "Asia/Kolkata")
+    ada, bo = await make_user(runtime, "ada"), await make_user(runtime, "bo", "Asia/Kolkata")
     ada_days, bo_days = history("a", days=40, end=NOW, seed=1), history("b", days=40, end=NOW, seed=2)
     # Interleave ingestion with folds, older days arriving last (late data).
     for part in (slice(20, 40), slice(0, 10), slice(10, 20)):
-        await ingest(services, ada, ada_days[part])
-        await ingest(services, bo, bo_days[part])
-        await rollups.fold_dirty(services.db, now=NOW)
-    incremental = await stored(services)
+        await ingest(runtime, ada, ada_days[part])
+        await ingest(runtime, bo, bo_days[part])
+        await rollup_fold.fold_dirty(runtime.db, now=NOW)
+    incremental = await stored(runtime)
 
-    rebuilt = await rollups.rebuild(services.db, now=NOW + timedelta(hours=1))
-    assert await stored(services) == incremental
+    rebuilt = await rollup_fold.rebuild(runtime.db, now=NOW + timedelta(hours=1))
+    assert await stored(runtime) == incremental
     assert rebuilt.kind == "rebuild" and rebuilt.days > 0
-    assert await count(services, dirty_t) == 0
+    assert await count(runtime, dirty_t) == 0
 
-    after_rebuild = await stored(services, with_updated_at=True)
-    fold = await rollups.fold_dirty(services.db, now=NOW + timedelta(hours=2))
+    after_rebuild = await stored(runtime, with_updated_at=True)
+    fold = await rollup_fold.fold_dirty(runtime.db, now=NOW + timedelta(hours=2))
     assert (fold.marks, fold.buckets) == (0, 0)
-    assert await stored(services, with_updated_at=True) == after_rebuild
+    assert await stored(runtime, with_updated_at=True) == after_rebuild
 
 
-async def test_rebuilding_one_users_range_repairs_it_and_touches_nothing_else(services: Services) -> None:
-    ada, bo = await make_user(services, "ada"), await make_user(services, "bo")
-    await ingest(services, ada, history("a", days=30, end=NOW, seed=3))
-    await ingest(services, bo, history("b", days=30, end=NOW, seed=4))
-    await rollups.fold_dirty(services.db, now=NOW)
-    good = await stored(services)
+async def test_rebuilding_one_users_range_repairs_it_and_touches_nothing_else(runtime: Runtime) -> None:
+    ada, bo = await make_user(runtime, "ada"), await make_user(runtime, "bo")
+    await ingest(runtime, ada, history("a", days=30, end=NOW, seed=3))
+    await ingest(runtime, bo, history("b", days=30, end=NOW, seed=4))
+    await rollup_fold.fold_dirty(runtime.db, now=NOW)
+    good = await stored(runtime)
     first, last = date(2026, 3, 5), date(2026, 3, 9)
     # Damage ada's rollups inside the range: a wrong day, and a bucket with no data behind it.
-    async with services.db.write() as conn:
+    async with runtime.db.write() as conn:
         await conn.execute(
             update(rollups_t)
             .where(
@@ -177,11 +179,11 @@ async def test_rebuilding_one_users_range_repairs_it_and_touches_nothing_else(se
         )
     later = NOW + timedelta(hours=3)
 
-    result = await rollups.rebuild(services.db, now=later, user_id="ada", start=first, end=last)
+    result = await rollup_fold.rebuild(runtime.db, now=later, user_id="ada", start=first, end=last)
 
-    assert await stored(services) == good
+    assert await stored(runtime) == good
     assert result.days == (last - first).days + 1
-    async with services.db.read() as conn:
+    async with runtime.db.read() as conn:
         touched = (
             await conn.execute(
                 select(rollups_t.c.user_id, rollups_t.c.granularity, rollups_t.c.bucket_day).where(
@@ -199,52 +201,52 @@ async def test_rebuilding_one_users_range_repairs_it_and_touches_nothing_else(se
 
 
 async def test_a_mark_written_while_a_fold_runs_is_folded_by_the_next_fold(
-    services: Services, monkeypatch: pytest.MonkeyPatch
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    if services.db.is_sqlite:
+    if runtime.db.is_sqlite:
         pytest.skip("SQLite has one writer: ingestion cannot commit while a fold chunk holds it")
-    ada = await make_user(services, "ada")
+    ada = await make_user(runtime, "ada")
     started = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
     session = SessionInput(id="s", started_at=started)
-    await ingest(services, ada, [EventBatch(sessions=(session,))])
-    fold_chunk = rollups_fold.fold_marks
+    await ingest(runtime, ada, [EventBatch(sessions=(session,))])
+    fold_chunk = rollup_fold.fold_marks
 
     async def fold_chunk_then_ingest(*args: Any, **kwargs: Any) -> int:
         touched = await fold_chunk(*args, **kwargs)
         # A batch commits after the chunk recomputed its buckets and before it deletes its marks.
         late = ExchangeInput(id="e", session_id="s", occurred_at=started, quality=Quality(0.9))
-        await ingest(services, ada, [EventBatch(exchanges=(late,))])
+        await ingest(runtime, ada, [EventBatch(exchanges=(late,))])
         return touched
 
-    monkeypatch.setattr(rollups_fold, "fold_marks", fold_chunk_then_ingest)
-    await rollups.fold_dirty(services.db, now=NOW)
-    monkeypatch.setattr(rollups_fold, "fold_marks", fold_chunk)
+    monkeypatch.setattr(rollup_fold, "fold_marks", fold_chunk_then_ingest)
+    await rollup_fold.fold_dirty(runtime.db, now=NOW)
+    monkeypatch.setattr(rollup_fold, "fold_marks", fold_chunk)
 
-    assert await count(services, dirty_t) == 1
+    assert await count(runtime, dirty_t) == 1
     day = date(2026, 3, 10)
-    [before] = await rollups.buckets(
-        services.db, user_id="ada", granularity=Granularity.DAY, start=day, end=day
+    [before] = await rollup_reads.buckets(
+        runtime.db, user_id="ada", granularity=Granularity.DAY, start=day, end=day
     )
     assert (before.sessions, before.exchanges) == (1, 0)
-    await rollups.fold_dirty(services.db, now=NOW)
-    [after] = await rollups.buckets(
-        services.db, user_id="ada", granularity=Granularity.DAY, start=day, end=day
+    await rollup_fold.fold_dirty(runtime.db, now=NOW)
+    [after] = await rollup_reads.buckets(
+        runtime.db, user_id="ada", granularity=Granularity.DAY, start=day, end=day
     )
     assert (after.sessions, after.exchanges, after.quality.mean) == (1, 1, 0.9)
-    assert await count(services, dirty_t) == 0
+    assert await count(runtime, dirty_t) == 0
 
 
-async def test_folds_running_alongside_ingestion_end_equal_to_a_rebuild(services: Services) -> None:
-    people = [await make_user(services, f"u{i}", tz) for i, tz in enumerate(("UTC", "America/New_York"))]
+async def test_folds_running_alongside_ingestion_end_equal_to_a_rebuild(runtime: Runtime) -> None:
+    people = [await make_user(runtime, f"u{i}", tz) for i, tz in enumerate(("UTC", "America/New_York"))]
     base = datetime(2026, 3, 10, 9, 0, tzinfo=UTC)
     for p in people:
         sessions = tuple(SessionInput(id=f"s{h}", started_at=base + timedelta(hours=h)) for h in range(3))
-        await ingest(services, p, [EventBatch(sessions=sessions)])
+        await ingest(runtime, p, [EventBatch(sessions=sessions)])
     done = asyncio.Event()
 
     async def keep_folding() -> None:
         while not done.is_set():
-            await rollups.fold_dirty(services.db, now=NOW, chunk_days=1)
+            await rollup_fold.fold_dirty(runtime.db, now=NOW, chunk_days=1)
             await asyncio.sleep(0)
 
     async def feed(user: User, worker: int) -> None:
@@ -257,29 +259,29 @@ async def test_folds_running_alongside_ingestion_end_equal_to_a_rebuild(services
                 occurred_at=base + timedelta(hours=hour, minutes=n % 60),
                 quality=Quality(round((n * 7 % 10) / 10, 1)),
             )
-            await ingest(services, user, [EventBatch(exchanges=(exchange,))])
+            await ingest(runtime, user, [EventBatch(exchanges=(exchange,))])
 
     folder = asyncio.create_task(keep_folding())
     await asyncio.gather(*(feed(p, w) for p in people for w in range(3)))
     done.set()
     await folder
-    await rollups.fold_dirty(services.db, now=NOW)
-    folded = await stored(services)
+    await rollup_fold.fold_dirty(runtime.db, now=NOW)
+    folded = await stored(runtime)
 
-    await rollups.rebuild(services.db, now=NOW)
+    await rollup_fold.rebuild(runtime.db, now=NOW)
 
-    assert await stored(services) == folded
+    assert await stored(runtime) == folded
 
 
-async def test_every_fold_and_rebuild_is_recorded_in_aggregation_runs(services: Services) -> None:
-    ada = await make_user(services, "ada")
-    await ingest(services, ada, history("a", days=3, end=NOW, seed=5))
+async def test_every_fold_and_rebuild_is_recorded_in_aggregation_runs(runtime: Runtime) -> None:
+    ada = await make_user(runtime, "ada")
+    await ingest(runtime, ada, history("a", days=3, end=NOW, seed=5))
 
-    fold = await rollups.fold_dirty(services.db, now=NOW)
-    idle = await rollups.fold_dirty(services.db, now=NOW)
-    rebuild = await rollups.rebuild(services.db, now=NOW, user_id="ada")
+    fold = await rollup_fold.fold_dirty(runtime.db, now=NOW)
+    idle = await rollup_fold.fold_dirty(runtime.db, now=NOW)
+    rebuild = await rollup_fold.rebuild(runtime.db, now=NOW, user_id="ada")
 
-    async with services.db.read() as conn:
+    async with runtime.db.read() as conn:
         runs = (await conn.execute(select(runs_t).order_by(runs_t.c.id))).all()
     assert idle.run_id is None  # an idle fold records nothing: the 30-second job would flood the table
     assert [(r.id, r.kind, r.user_id, r.status) for r in runs] == [
@@ -291,21 +293,21 @@ async def test_every_fold_and_rebuild_is_recorded_in_aggregation_runs(services: 
 
 
 async def test_a_failing_fold_is_recorded_as_failed_and_keeps_its_marks(
-    services: Services, monkeypatch: pytest.MonkeyPatch
+    runtime: Runtime, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    ada = await make_user(services, "ada")
-    await ingest(services, ada, history("a", days=2, end=NOW, seed=6))
-    marks = await count(services, dirty_t)
+    ada = await make_user(runtime, "ada")
+    await ingest(runtime, ada, history("a", days=2, end=NOW, seed=6))
+    marks = await count(runtime, dirty_t)
 
     async def broken(*args: Any, **kwargs: Any) -> int:
         raise RuntimeError("boom")
 
-    monkeypatch.setattr(rollups_fold, "fold_marks", broken)
+    monkeypatch.setattr(rollup_fold, "fold_marks", broken)
     with pytest.raises(RuntimeError):
-        await rollups.fold_dirty(services.db, now=NOW)
+        await rollup_fold.fold_dirty(runtime.db, now=NOW)
 
-    async with services.db.read() as conn:
+    async with runtime.db.read() as conn:
         [run] = (await conn.execute(select(runs_t))).all()
     # A bug, not a learner's data: the whole run stops, recorded with its error.
     assert (run.kind, run.status, run.error) == ("fold", "failed", "RuntimeError: boom")
-    assert await count(services, dirty_t) == marks
+    assert await count(runtime, dirty_t) == marks

@@ -29,9 +29,12 @@ from learning_analytics.domain.periods import Granularity, month_start, week_sta
 from learning_analytics.domain.rollups import Moments
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.ingest import ingest_batch
-from learning_analytics.resolvers.services import Services
-from learning_analytics.storage import rollups, users
+from learning_analytics.resolvers.runtime import Runtime
 from learning_analytics.storage import tables as t
+from learning_analytics.storage import users
+from learning_analytics.storage.rollups import fold as rollup_fold
+from learning_analytics.storage.rollups import reads as rollup_reads
+from learning_analytics.storage.rollups import topics as topic_rollups
 
 # DST in New York on Mar 8 and in Paris on Mar 29 2026, Lord Howe's half-hour shift on Apr 5;
 # Kolkata, Kathmandu and St John's have half- and quarter-hour offsets. The window spans a month end.
@@ -171,9 +174,9 @@ def bucket_keys(day: date, hour: int) -> dict[Granularity, tuple[date, int]]:
     }
 
 
-async def raw_rows(services: Services, user_id: str) -> dict[str, list[Any]]:
+async def raw_rows(runtime: Runtime, user_id: str) -> dict[str, list[Any]]:
     out = {}
-    async with services.db.read() as conn:
+    async with runtime.db.read() as conn:
         for name, table in (
             ("sessions", t.SessionRow),
             ("exchanges", t.ExchangeRow),
@@ -242,12 +245,12 @@ def expected_topics(raw: dict[str, list[Any]]) -> dict[tuple[str, date], Expecte
     return out
 
 
-async def assert_rollups_match_raw(services: Services, user: User) -> None:
-    raw = await raw_rows(services, user.id)
+async def assert_rollups_match_raw(runtime: Runtime, user: User) -> None:
+    raw = await raw_rows(runtime, user.id)
     expected = expected_buckets(raw, ZoneInfo(user.timezone))
     for granularity in Granularity:
-        stored = await rollups.buckets(
-            services.db, user_id=user.id, granularity=granularity, start=READ_FROM, end=READ_TO
+        stored = await rollup_reads.buckets(
+            runtime.db, user_id=user.id, granularity=granularity, start=READ_FROM, end=READ_TO
         )
         assert {(b.day, b.hour) for b in stored} == set(expected[granularity]), granularity
         for b in stored:
@@ -271,7 +274,7 @@ async def assert_rollups_match_raw(services: Services, user: User) -> None:
             assert b.last_event_at == want.last, what
 
     topics = expected_topics(raw)
-    stored_topics = await rollups.topic_days(services.db, user_id=user.id, start=READ_FROM, end=READ_TO)
+    stored_topics = await topic_rollups.topic_days(runtime.db, user_id=user.id, start=READ_FROM, end=READ_TO)
     assert {(d.topic, d.day) for d in stored_topics} == set(topics)
     for d in stored_topics:
         want = topics[(d.topic, d.day)]
@@ -279,9 +282,9 @@ async def assert_rollups_match_raw(services: Services, user: User) -> None:
         assert_moments(d.quality, want.quality, f"{user.id} {d.topic} {d.day}")
 
 
-async def snapshot(services: Services, user_ids: list[str]) -> list[tuple[Any, ...]]:
+async def snapshot(runtime: Runtime, user_ids: list[str]) -> list[tuple[Any, ...]]:
     rows: list[tuple[Any, ...]] = []
-    async with services.db.read() as conn:
+    async with runtime.db.read() as conn:
         for table in (t.RollupRow, t.TopicRollupRow):
             tab = table.__table__  # type: ignore[attr-defined]
             found = await conn.execute(
@@ -291,9 +294,9 @@ async def snapshot(services: Services, user_ids: list[str]) -> list[tuple[Any, .
     return rows
 
 
-async def touched_at(services: Services, user_id: str, at: datetime) -> tuple[set[Any], set[Any]]:
+async def touched_at(runtime: Runtime, user_id: str, at: datetime) -> tuple[set[Any], set[Any]]:
     r, tr = t.RollupRow.__table__, t.TopicRollupRow.__table__  # type: ignore[attr-defined]
-    async with services.db.read() as conn:
+    async with runtime.db.read() as conn:
         buckets = await conn.execute(
             select(r.c.granularity, r.c.bucket_day, r.c.bucket_hour).where(
                 r.c.user_id == user_id, r.c.updated_at == at
@@ -322,7 +325,7 @@ ROUNDS = 4
     data=st.data(),
 )
 async def test_folded_rollups_equal_statistics_of_the_raw_rows_whatever_the_ingestion_order(
-    services: Services,
+    runtime: Runtime,
     user_plans: list[Plan],
     fold_after: list[bool],
     resend_first_round: bool,
@@ -332,38 +335,36 @@ async def test_folded_rollups_equal_statistics_of_the_raw_rows_whatever_the_inge
 ) -> None:
     run = uuid.uuid4().hex[:10]
     people = [
-        await users.create_user(
-            services.db, user_id=f"p{run}-{i}", name=f"P{i}", timezone=p.timezone, now=NOW
-        )
+        await users.create_user(runtime.db, user_id=f"p{run}-{i}", name=f"P{i}", timezone=p.timezone, now=NOW)
         for i, p in enumerate(user_plans)
     ]
-    contexts = [build_context(services, u, now=NOW) for u in people]
+    contexts = [build_context(runtime, u, now=NOW) for u in people]
     for round_ in range(ROUNDS):
         for i in data.draw(st.permutations(range(len(people)))):
             items = [item for at, item in user_plans[i].items if at == round_]
             if items:
                 await ingest_batch(contexts[i], batch_of(data.draw(st.permutations(items))))
         if fold_after[round_]:
-            await rollups.fold_dirty(services.db, now=NOW, chunk_days=chunk_days)
+            await rollup_fold.fold_dirty(runtime.db, now=NOW, chunk_days=chunk_days)
     if resend_first_round:
         for i, plan in enumerate(user_plans):
             if items := [item for at, item in plan.items if at == 0]:
                 summary = await ingest_batch(contexts[i], batch_of(items))
                 assert summary.accepted == 0
-    await rollups.fold_dirty(services.db, now=NOW, chunk_days=chunk_days)
+    await rollup_fold.fold_dirty(runtime.db, now=NOW, chunk_days=chunk_days)
 
     for person in people:
-        await assert_rollups_match_raw(services, person)
+        await assert_rollups_match_raw(runtime, person)
 
     # A second fold with nothing new changes nothing.
-    before = await snapshot(services, [p.id for p in people])
-    again = await rollups.fold_dirty(services.db, now=NOW + timedelta(minutes=1))
+    before = await snapshot(runtime, [p.id for p in people])
+    again = await rollup_fold.fold_dirty(runtime.db, now=NOW + timedelta(minutes=1))
     assert (again.marks, again.buckets) == (0, 0)
-    assert await snapshot(services, [p.id for p in people]) == before
+    assert await snapshot(runtime, [p.id for p in people]) == before
 
     # One late event: only its hour, day, week and month (and its day's topics) are recomputed.
     person, later = people[0], NOW + timedelta(hours=1)
-    ctx = build_context(services, person, now=later)
+    ctx = build_context(runtime, person, now=later)
     await ingest_batch(
         ctx,
         EventBatch(
@@ -373,9 +374,9 @@ async def test_folded_rollups_equal_statistics_of_the_raw_rows_whatever_the_inge
             ),
         ),
     )
-    result = await rollups.fold_dirty(services.db, now=later)
+    result = await rollup_fold.fold_dirty(runtime.db, now=later)
     local = late.astimezone(ZoneInfo(person.timezone))
     expected_touched = {(g.value, d, h) for g, (d, h) in bucket_keys(local.date(), local.hour).items()}
     assert result.marks == 1
-    assert await touched_at(services, person.id, later) == (expected_touched, {local.date()})
-    await assert_rollups_match_raw(services, person)
+    assert await touched_at(runtime, person.id, later) == (expected_touched, {local.date()})
+    await assert_rollups_match_raw(runtime, person)

@@ -16,8 +16,10 @@ from learning_analytics.domain.models import (
     SessionInput,
 )
 from learning_analytics.domain.periods import Granularity
-from learning_analytics.resolvers.services import Services
-from learning_analytics.storage import rollups
+from learning_analytics.resolvers.runtime import Runtime
+from learning_analytics.storage.rollups import fold as rollup_fold
+from learning_analytics.storage.rollups import reads as rollup_reads
+from learning_analytics.storage.rollups import topics as topic_rollups
 
 NOW = datetime(2026, 3, 12, 12, 0, tzinfo=UTC)
 # Europe/Paris is UTC+1 in early March 2026: 07:00Z is 08:00 local.
@@ -33,9 +35,9 @@ def minutes(n: float) -> timedelta:
 
 
 @pytest.fixture
-async def ada(services: Services) -> str:
+async def ada(runtime: Runtime) -> str:
     """Five sessions over two ISO weeks; one is a summary, one never ended."""
-    user = await make_user(services, "ada", "Europe/Paris")
+    user = await make_user(runtime, "ada", "Europe/Paris")
     batch = EventBatch(
         sessions=(
             SessionInput(id="A", started_at=MON, ended_at=MON + minutes(30), topics=("python", "sql")),
@@ -85,13 +87,15 @@ async def ada(services: Services) -> str:
             ),
         ),
     )
-    await ingest(services, user, [batch], now=NOW)
-    await rollups.fold_dirty(services.db, now=NOW)
+    await ingest(runtime, user, [batch], now=NOW)
+    await rollup_fold.fold_dirty(runtime.db, now=NOW)
     return user.id
 
 
-async def test_day_totals_merge_the_days_exactly(services: Services, ada: str) -> None:
-    total = await rollups.day_totals(services.db, user_id=ada, start=date(2026, 3, 2), end=date(2026, 3, 5))
+async def test_day_totals_merge_the_days_exactly(runtime: Runtime, ada: str) -> None:
+    total = await rollup_reads.day_totals(
+        runtime.db, user_id=ada, start=date(2026, 3, 2), end=date(2026, 3, 5)
+    )
 
     assert (total.sessions, total.exchanges, total.minutes) == (3, 13, 80.0)
     # 0.8, 0.6 and 0.9 from exchanges, plus ten exchanges at 0.7 from the summary of B.
@@ -103,13 +107,13 @@ async def test_day_totals_merge_the_days_exactly(services: Services, ada: str) -
 
 
 async def test_week_and_month_buckets_are_whole_periods_overlapping_the_range(
-    services: Services, ada: str
+    runtime: Runtime, ada: str
 ) -> None:
-    weeks = await rollups.buckets(
-        services.db, user_id=ada, granularity=Granularity.WEEK, start=date(2026, 3, 4), end=date(2026, 3, 9)
+    weeks = await rollup_reads.buckets(
+        runtime.db, user_id=ada, granularity=Granularity.WEEK, start=date(2026, 3, 4), end=date(2026, 3, 9)
     )
-    months = await rollups.buckets(
-        services.db,
+    months = await rollup_reads.buckets(
+        runtime.db,
         user_id=ada,
         granularity=Granularity.MONTH,
         start=date(2026, 3, 15),
@@ -123,9 +127,9 @@ async def test_week_and_month_buckets_are_whole_periods_overlapping_the_range(
     assert [(m.day, m.sessions, m.exchanges, m.minutes) for m in months] == [(date(2026, 3, 1), 5, 14, 140.0)]
 
 
-async def test_hour_buckets_are_local_hours_and_empty_hours_are_absent(services: Services, ada: str) -> None:
-    hours = await rollups.buckets(
-        services.db, user_id=ada, granularity=Granularity.HOUR, start=date(2026, 3, 2), end=date(2026, 3, 3)
+async def test_hour_buckets_are_local_hours_and_empty_hours_are_absent(runtime: Runtime, ada: str) -> None:
+    hours = await rollup_reads.buckets(
+        runtime.db, user_id=ada, granularity=Granularity.HOUR, start=date(2026, 3, 2), end=date(2026, 3, 3)
     )
 
     assert [(h.day, h.hour, h.sessions, h.exchanges) for h in hours] == [
@@ -134,12 +138,12 @@ async def test_hour_buckets_are_local_hours_and_empty_hours_are_absent(services:
     ]
 
 
-async def test_topic_totals_and_days(services: Services, ada: str) -> None:
-    totals = await rollups.topic_totals(
-        services.db, user_id=ada, start=date(2026, 3, 1), end=date(2026, 3, 31)
+async def test_topic_totals_and_days(runtime: Runtime, ada: str) -> None:
+    totals = await topic_rollups.topic_totals(
+        runtime.db, user_id=ada, start=date(2026, 3, 1), end=date(2026, 3, 31)
     )
-    french = await rollups.topic_days(
-        services.db, user_id=ada, start=date(2026, 3, 1), end=date(2026, 3, 31), topics=["french"]
+    french = await topic_rollups.topic_days(
+        runtime.db, user_id=ada, start=date(2026, 3, 1), end=date(2026, 3, 31), topics=["french"]
     )
 
     assert [(t.topic, t.exchanges, t.sessions, t.first_day, t.last_day) for t in totals] == [
@@ -152,60 +156,60 @@ async def test_topic_totals_and_days(services: Services, ada: str) -> None:
     assert [(d.day, d.exchanges, d.sessions, d.quality.n) for d in french] == [(date(2026, 3, 3), 0, 1, 0)]
 
 
-async def test_topic_pairs_count_sessions_studying_both(services: Services, ada: str) -> None:
-    everything = await rollups.topic_pairs(
-        services.db, user_id=ada, start=date(2026, 3, 1), end=date(2026, 3, 31), limit=10, max_topics=50
+async def test_topic_pairs_count_sessions_studying_both(runtime: Runtime, ada: str) -> None:
+    everything = await topic_rollups.topic_pairs(
+        runtime.db, user_id=ada, start=date(2026, 3, 1), end=date(2026, 3, 31), limit=10, max_topics=50
     )
-    first_week = await rollups.topic_pairs(
-        services.db, user_id=ada, start=date(2026, 3, 2), end=date(2026, 3, 8), limit=10, max_topics=50
+    first_week = await topic_rollups.topic_pairs(
+        runtime.db, user_id=ada, start=date(2026, 3, 2), end=date(2026, 3, 8), limit=10, max_topics=50
     )
 
     assert everything == [("python", "sql", 2)]
     assert first_week == [("python", "sql", 1)]
 
 
-async def test_active_days_honour_the_minimum_minutes(services: Services, ada: str) -> None:
-    assert await rollups.active_days(services.db, user_id=ada) == [
+async def test_active_days_honour_the_minimum_minutes(runtime: Runtime, ada: str) -> None:
+    assert await rollup_reads.active_days(runtime.db, user_id=ada) == [
         date(2026, 3, 2),
         date(2026, 3, 3),
         date(2026, 3, 5),
         date(2026, 3, 9),
         date(2026, 3, 10),
     ]
-    assert await rollups.active_days(services.db, user_id=ada, min_minutes=30) == [
+    assert await rollup_reads.active_days(runtime.db, user_id=ada, min_minutes=30) == [
         date(2026, 3, 2),
         date(2026, 3, 3),
         date(2026, 3, 10),
     ]
 
 
-async def test_freshness_first_day_and_last_activity(services: Services, ada: str) -> None:
-    assert await rollups.first_day(services.db, user_id=ada) == date(2026, 3, 2)
-    assert await rollups.data_through(services.db, user_id=ada) == NEXT_TUE + minutes(10)
+async def test_freshness_first_day_and_last_activity(runtime: Runtime, ada: str) -> None:
+    assert await rollup_reads.first_day(runtime.db, user_id=ada) == date(2026, 3, 2)
+    assert await rollup_reads.data_through(runtime.db, user_id=ada) == NEXT_TUE + minutes(10)
     # Session E ended after its last exchange: that end is the last moment of study.
-    assert await rollups.last_activity_at(services.db, user_id=ada) == NEXT_TUE + minutes(60)
+    assert await rollup_reads.last_activity_at(runtime.db, user_id=ada) == NEXT_TUE + minutes(60)
 
 
-async def test_a_user_without_data_reads_empty(services: Services) -> None:
-    await make_user(services, "nobody")
+async def test_a_user_without_data_reads_empty(runtime: Runtime) -> None:
+    await make_user(runtime, "nobody")
     days = (date(2026, 3, 1), date(2026, 3, 31))
 
     assert (
-        await rollups.buckets(
-            services.db, user_id="nobody", granularity=Granularity.DAY, start=days[0], end=days[1]
+        await rollup_reads.buckets(
+            runtime.db, user_id="nobody", granularity=Granularity.DAY, start=days[0], end=days[1]
         )
         == []
     )
-    total = await rollups.day_totals(services.db, user_id="nobody", start=days[0], end=days[1])
+    total = await rollup_reads.day_totals(runtime.db, user_id="nobody", start=days[0], end=days[1])
     assert (total.sessions, total.exchanges, total.quality.mean) == (0, 0, None)
-    assert await rollups.topic_totals(services.db, user_id="nobody", start=days[0], end=days[1]) == []
+    assert await topic_rollups.topic_totals(runtime.db, user_id="nobody", start=days[0], end=days[1]) == []
     assert (
-        await rollups.topic_pairs(
-            services.db, user_id="nobody", start=days[0], end=days[1], limit=5, max_topics=50
+        await topic_rollups.topic_pairs(
+            runtime.db, user_id="nobody", start=days[0], end=days[1], limit=5, max_topics=50
         )
         == []
     )
-    assert await rollups.active_days(services.db, user_id="nobody") == []
-    assert await rollups.first_day(services.db, user_id="nobody") is None
-    assert await rollups.data_through(services.db, user_id="nobody") is None
-    assert await rollups.last_activity_at(services.db, user_id="nobody") is None
+    assert await rollup_reads.active_days(runtime.db, user_id="nobody") == []
+    assert await rollup_reads.first_day(runtime.db, user_id="nobody") is None
+    assert await rollup_reads.data_through(runtime.db, user_id="nobody") is None
+    assert await rollup_reads.last_activity_at(runtime.db, user_id="nobody") is None

@@ -12,6 +12,7 @@ from sqlalchemy import func, select
 from test_rollups import NOW, history, ingest, make_user, norm
 
 from learning_analytics.config import RollupSettings
+from learning_analytics.domain.folds import RetentionResult
 from learning_analytics.domain.models import (
     QUALITY_DIMENSIONS,
     EventBatch,
@@ -21,9 +22,11 @@ from learning_analytics.domain.models import (
 )
 from learning_analytics.domain.periods import Granularity, month_start, week_start
 from learning_analytics.domain.rollups import Bucket, Moments
-from learning_analytics.resolvers.services import Services
-from learning_analytics.storage import rollups
+from learning_analytics.resolvers import rollups
+from learning_analytics.resolvers.runtime import Runtime
 from learning_analytics.storage import tables as t
+from learning_analytics.storage.rollups import fold as rollup_fold
+from learning_analytics.storage.rollups import reads as rollup_reads
 
 rollups_t = t.RollupRow.__table__  # type: ignore[attr-defined]
 FIRST, LAST = NOW.date() - timedelta(days=80), NOW.date() + timedelta(days=1)
@@ -36,25 +39,31 @@ RETENTION = {
 }
 
 
-async def answers(services: Services, user_id: str) -> dict[str, Any]:
+async def answers(runtime: Runtime, user_id: str) -> dict[str, Any]:
     """What the read API says about the user, over a range reaching well before every horizon."""
     out: dict[str, Any] = {
-        g.value: await rollups.buckets(services.db, user_id=user_id, granularity=g, start=FIRST, end=LAST)
+        g.value: await rollup_reads.buckets(runtime.db, user_id=user_id, granularity=g, start=FIRST, end=LAST)
         for g in Granularity
     }
-    out["totals"] = await rollups.day_totals(services.db, user_id=user_id, start=FIRST, end=LAST)
-    out["active"] = await rollups.active_days(services.db, user_id=user_id)
-    out["active 20 min"] = await rollups.active_days(services.db, user_id=user_id, min_minutes=20)
-    out["first day"] = await rollups.first_day(services.db, user_id=user_id)
+    out["totals"] = await rollup_reads.day_totals(runtime.db, user_id=user_id, start=FIRST, end=LAST)
+    out["active"] = await rollup_reads.active_days(runtime.db, user_id=user_id)
+    out["active 20 min"] = await rollup_reads.active_days(runtime.db, user_id=user_id, min_minutes=20)
+    out["first day"] = await rollup_reads.first_day(runtime.db, user_id=user_id)
     return out
 
 
-async def rows_before(services: Services, granularity: Granularity, day: date) -> int:
-    async with services.db.read() as conn:
+async def rows_before(runtime: Runtime, granularity: Granularity, day: date) -> int:
+    async with runtime.db.read() as conn:
         stmt = select(func.count()).where(
             rollups_t.c.granularity == granularity.value, rollups_t.c.bucket_day < day
         )
         return int((await conn.execute(stmt)).scalar_one())
+
+
+async def retain(runtime: Runtime, retention: RollupSettings, *, now: datetime) -> RetentionResult:
+    """Retention as the hourly job applies it, under these retention settings."""
+    settings = runtime.settings.model_copy(update={"rollups": retention})
+    return await rollups.apply_retention(Runtime(settings=settings, db=runtime.db), now=now)
 
 
 def add_to(buckets: list[Bucket], extra: Bucket) -> list[Bucket]:
@@ -68,29 +77,29 @@ def add_to(buckets: list[Bucket], extra: Bucket) -> list[Bucket]:
 
 @pytest.mark.parametrize("retention", RETENTION.values(), ids=RETENTION.keys())
 async def test_reads_answer_the_same_after_retention_and_after_a_late_event_in_the_dropped_range(
-    services: Services, retention: RollupSettings
+    runtime: Runtime, retention: RollupSettings
 ) -> None:
-    ada = await make_user(services, "ada", "America/New_York")
-    await ingest(services, ada, history("a", days=70, end=NOW, seed=21))
-    await rollups.fold_dirty(services.db, now=NOW)
-    before = await answers(services, "ada")
+    ada = await make_user(runtime, "ada", "America/New_York")
+    await ingest(runtime, ada, history("a", days=70, end=NOW, seed=21))
+    await rollup_fold.fold_dirty(runtime.db, now=NOW)
+    before = await answers(runtime, "ada")
 
-    result = await rollups.apply_retention(services.db, now=NOW, settings=retention)
+    result = await retain(runtime, retention, now=NOW)
 
     hour_horizon = NOW.date() - timedelta(days=retention.hourly_retention_days)
     assert result.kept_from[Granularity.HOUR] == hour_horizon
     assert result.deleted > 0
-    assert await rows_before(services, Granularity.HOUR, hour_horizon) == 0
-    assert norm(await answers(services, "ada")) == norm(before)
+    assert await rows_before(runtime, Granularity.HOUR, hour_horizon) == 0
+    assert norm(await answers(runtime, "ada")) == norm(before)
 
     # A late session with one exchange, 30 days back: below the hourly (and maybe daily) horizon.
     late = NOW - timedelta(days=30, hours=5)
     session = SessionInput(id="late", started_at=late, ended_at=late + timedelta(minutes=10))
     exchange = ExchangeInput(id="late-e", session_id="late", occurred_at=late, quality=Quality(0.5))
-    await ingest(services, ada, [EventBatch(sessions=(session,), exchanges=(exchange,))])
-    await rollups.fold_dirty(services.db, now=NOW)
+    await ingest(runtime, ada, [EventBatch(sessions=(session,), exchanges=(exchange,))])
+    await rollup_fold.fold_dirty(runtime.db, now=NOW)
 
-    after = await answers(services, "ada")
+    after = await answers(runtime, "ada")
     local = late.astimezone(ZoneInfo(ada.timezone))
     day = local.date()
     event = Bucket(
@@ -112,24 +121,24 @@ async def test_reads_answer_the_same_after_retention_and_after_a_late_event_in_t
     assert norm(after["totals"]) == norm(before["totals"].merge(event, granularity=Granularity.DAY))
     assert after["active"] == sorted({*before["active"], day})
     # Hours below the horizon are not recreated by the fold: reads never use them.
-    assert await rows_before(services, Granularity.HOUR, hour_horizon) == 0
+    assert await rows_before(runtime, Granularity.HOUR, hour_horizon) == 0
 
 
-async def test_a_horizon_only_moves_forward(services: Services) -> None:
+async def test_a_horizon_only_moves_forward(runtime: Runtime) -> None:
     settings = RollupSettings(hourly_retention_days=7)
-    first = await rollups.apply_retention(services.db, now=NOW, settings=settings)
+    first = await retain(runtime, settings, now=NOW)
 
-    again = await rollups.apply_retention(services.db, now=NOW - timedelta(days=5), settings=settings)
+    again = await retain(runtime, settings, now=NOW - timedelta(days=5))
 
     assert again.kept_from[Granularity.HOUR] == first.kept_from[Granularity.HOUR]
     assert Granularity.DAY not in again.kept_from  # daily rollups are kept by default
 
 
-async def test_horizons_cut_weeks_and_months_at_their_first_day(services: Services) -> None:
+async def test_horizons_cut_weeks_and_months_at_their_first_day(runtime: Runtime) -> None:
     now = datetime(2026, 3, 20, 12, tzinfo=NOW.tzinfo)
     settings = RollupSettings(weekly_retention_days=10, monthly_retention_days=40)
 
-    result = await rollups.apply_retention(services.db, now=now, settings=settings)
+    result = await retain(runtime, settings, now=now)
 
     assert result.kept_from[Granularity.WEEK] == date(2026, 3, 9)  # the Monday of Mar 10
     assert result.kept_from[Granularity.MONTH] == date(2026, 2, 1)  # the month of Feb 8

@@ -16,8 +16,7 @@ from test_rollups import NOW, history, ingest, make_user
 from learning_analytics import jobs
 from learning_analytics.config import RollupSettings, Settings
 from learning_analytics.jobs import JobScheduler, ScheduledJob
-from learning_analytics.resolvers.services import Services
-from learning_analytics.storage import db as storage_db
+from learning_analytics.resolvers.runtime import Runtime, open_database
 from learning_analytics.storage import tables as t
 
 ROLLUP_JOBS = {"rollups.fold", "rollups.hourly", "rollups.daily", "rollups.weekly", "rollups.monthly"}
@@ -32,7 +31,7 @@ class Probe:
         self.started = asyncio.Event()
 
     def job(self, instance: str) -> ScheduledJob:
-        async def body(services: Services, now: datetime) -> None:
+        async def body(runtime: Runtime, now: datetime) -> None:
             loop = asyncio.get_running_loop()
             began = loop.time()
             self.started.set()
@@ -47,11 +46,11 @@ class Probe:
 
 
 @pytest.fixture
-async def second_services(settings: Settings) -> AsyncIterator[Services]:
+async def second_runtime(settings: Settings) -> AsyncIterator[Runtime]:
     """Another instance of the service on the same database, with its own connections."""
-    database = storage_db.connect(settings.database_url, settings.database)
+    database = open_database(settings)
     try:
-        yield Services(settings=settings, db=database)
+        yield Runtime(settings=settings, db=database)
     finally:
         await database.dispose()
 
@@ -76,17 +75,17 @@ async def test_la_scheduler_off_starts_nothing(database_url: str, monkeypatch: p
         assert client.app.state.scheduler is None  # type: ignore[attr-defined]
 
 
-async def test_the_fold_job_keeps_rollups_fresh_within_its_interval(services: Services) -> None:
-    ada = await make_user(services, "ada")
-    await ingest(services, ada, history("a", days=3, end=NOW, seed=7))
-    fast = Services(
-        settings=services.settings.model_copy(update={"rollups": RollupSettings(fold_interval_seconds=1)}),
-        db=services.db,
+async def test_the_fold_job_keeps_rollups_fresh_within_its_interval(runtime: Runtime) -> None:
+    ada = await make_user(runtime, "ada")
+    await ingest(runtime, ada, history("a", days=3, end=NOW, seed=7))
+    fast = Runtime(
+        settings=runtime.settings.model_copy(update={"rollups": RollupSettings(fold_interval_seconds=1)}),
+        db=runtime.db,
     )
     dirty = t.DirtyBucketRow.__table__  # type: ignore[attr-defined]
 
     async def marks() -> int:
-        async with services.db.read() as conn:
+        async with runtime.db.read() as conn:
             return int((await conn.execute(select(func.count()).select_from(dirty))).scalar_one())
 
     assert await marks() > 0
@@ -100,13 +99,13 @@ async def test_the_fold_job_keeps_rollups_fresh_within_its_interval(services: Se
 
 
 async def test_two_instances_never_run_the_same_job_at_the_same_time(
-    services: Services, second_services: Services
+    runtime: Runtime, second_runtime: Runtime
 ) -> None:
-    if services.db.is_sqlite:
+    if runtime.db.is_sqlite:
         pytest.skip("the advisory lock that elects one runner is PostgreSQL's")
     probe = Probe(seconds=0.2)
-    first = JobScheduler(services, [probe.job("first")])
-    second = JobScheduler(second_services, [probe.job("second")])
+    first = JobScheduler(runtime, [probe.job("first")])
+    second = JobScheduler(second_runtime, [probe.job("second")])
 
     # Called at the same moment, one runs and the other skips.
     assert sorted(await asyncio.gather(first.run("test.probe"), second.run("test.probe"))) == [False, True]
@@ -124,9 +123,9 @@ async def test_two_instances_never_run_the_same_job_at_the_same_time(
         assert ended <= began
 
 
-async def test_stopping_lets_a_running_job_finish(services: Services) -> None:
+async def test_stopping_lets_a_running_job_finish(runtime: Runtime) -> None:
     probe = Probe(seconds=0.3)
-    scheduler = JobScheduler(services, [probe.job("only")])
+    scheduler = JobScheduler(runtime, [probe.job("only")])
     scheduler.start()
     await asyncio.wait_for(probe.started.wait(), timeout=5)
 

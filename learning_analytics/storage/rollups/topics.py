@@ -8,9 +8,9 @@ from typing import Any
 
 from sqlalchemy import and_, case, func, or_, select
 
-from ..domain.rollups import Moments, TopicDay, TopicTotal
-from .db import Database
-from .tables import session_topics_t, topic_rollups_t
+from ...domain.rollups import Moments, TopicDay, TopicTotal
+from ..db import Database
+from ..tables import session_topics_t, topic_rollups_t
 
 
 def _topic_moments(row: Any) -> Moments:

@@ -3,52 +3,31 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
+from collections.abc import Mapping
 from datetime import UTC, date, datetime, timedelta
 
-from ..config import RollupSettings
-from ..domain.periods import Granularity, month_start, week_start
-from .db import Database
-from .rollups_read import read_horizons
-from .rollups_runs import alive, finish_run, start_run
-from .sql import insert_for
-from .tables import horizons_t, rollups_t, runs_t
+from ...domain.folds import RetentionResult
+from ...domain.periods import Granularity, bucket_start
+from ..db import Database
+from ..sql import insert_for
+from ..tables import horizons_t, rollups_t, runs_t
+from .horizons import read_horizons
+from .runs import alive, finish_run, start_run
 
 # Runs are an operational log: a quarter of history is plenty to look back on.
 RUNS_KEPT_DAYS = 90
 
 
-@dataclass(frozen=True, slots=True)
-class RetentionResult:
-    """The horizon of each granularity after retention, and how many rollup rows it deleted."""
-
-    kept_from: dict[Granularity, date]
-    deleted: int
-    run_id: int | None = None
-
-
-def _period_start(granularity: Granularity, day: date) -> date:
-    if granularity is Granularity.WEEK:
-        return week_start(day)
-    if granularity is Granularity.MONTH:
-        return month_start(day)
-    return day
-
-
-async def apply_retention(db: Database, *, now: datetime, settings: RollupSettings) -> RetentionResult:
-    """Delete rollups older than each granularity's retention (hourly, daily, weekly, monthly days;
-    None keeps them) and move that granularity's horizon, which the read API falls back below.
+async def apply_retention(
+    db: Database, *, now: datetime, retention_days: Mapping[Granularity, int | None]
+) -> RetentionResult:
+    """Delete rollups older than each granularity's retention in days (None, or a granularity not
+    given, keeps them) and move that granularity's horizon, which the read API falls back below.
 
     The horizon is the first bucket day kept (cut at a whole period): today (UTC) − retention,
     moved back to its period's start. It only ever moves forward. Old aggregation runs are pruned.
     """
     today = now.astimezone(UTC).date()
-    retention = {
-        Granularity.HOUR: settings.hourly_retention_days,
-        Granularity.DAY: settings.daily_retention_days,
-        Granularity.WEEK: settings.weekly_retention_days,
-        Granularity.MONTH: settings.monthly_retention_days,
-    }
     run_id = await start_run(db, kind="retention", user_id=None, now=now)
     clock = time.perf_counter()
     deleted = 0
@@ -56,10 +35,10 @@ async def apply_retention(db: Database, *, now: datetime, settings: RollupSettin
     try:
         async with alive(db, run_id), db.write() as conn:
             kept = await read_horizons(conn)
-            for g, days in retention.items():
+            for g, days in retention_days.items():
                 if days is None:
                     continue
-                kept[g] = max(_period_start(g, today - timedelta(days=days)), kept.get(g, date.min))
+                kept[g] = max(bucket_start(g, today - timedelta(days=days)), kept.get(g, date.min))
                 stmt = insert_for(conn, horizons_t).values(
                     granularity=g.value, kept_from=kept[g], updated_at=now
                 )

@@ -5,17 +5,15 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 
 from sqlalchemy import func, or_, select, type_coerce, union_all
-from sqlalchemy.engine import RowMapping
-from sqlalchemy.ext.asyncio import AsyncConnection
 
-from ..domain.models import QUALITY_DIMENSIONS
-from ..domain.periods import Granularity, month_start, week_start
-from ..domain.rollups import Bucket, Moments, merge_buckets
-from . import rollups_sql as q
-from .db import Database
-from .rollups_measures import MEASURES
-from .tables import exchanges_t, feedback_t, rollups_t, sessions_t
-from .types import UTCDateTime
+from ...domain.periods import Granularity, bucket_start
+from ...domain.rollups import Bucket, merge_buckets
+from ..db import Database
+from ..tables import exchanges_t, feedback_t, rollups_t, sessions_t
+from ..types import UTCDateTime
+from .fallback import computed_buckets
+from .horizons import read_horizons
+from .measures import MEASURES, bucket_from_row
 
 # Retention only ever deletes whole buckets older than a granularity's horizon (`rollup_horizons`),
 # so a read splits its range at the horizon: stored rollups from the horizon on, the same statistics
@@ -26,84 +24,12 @@ _ONE_DAY = timedelta(days=1)
 _MINUTES_TOLERANCE = 1e-9
 
 
-async def read_horizons(conn: AsyncConnection) -> dict[Granularity, date]:
-    """The first bucket day retention keeps, per granularity that has dropped anything."""
-    return {Granularity(r.granularity): r.kept_from for r in await conn.execute(q.horizons())}
-
-
-def _moments(row: RowMapping, prefix: str) -> Moments:
-    return Moments(
-        n=int(row[f"{prefix}_n"] or 0),
-        total=float(row[f"{prefix}_sum"] or 0.0),
-        sumsq=float(row[f"{prefix}_sumsq"] or 0.0),
-        min=row[f"{prefix}_min"],
-        max=row[f"{prefix}_max"],
-    )
-
-
-def _bucket(row: RowMapping, granularity: Granularity, *, day: date | None = None) -> Bucket:
-    return Bucket(
-        granularity=granularity,
-        day=day or row["bucket_day"],
-        hour=int(row["bucket_hour"]) if granularity is Granularity.HOUR else 0,
-        sessions=int(row["sessions"] or 0),
-        exchanges=int(row["exchanges"] or 0),
-        minutes=float(row["minutes_sum"] or 0.0),
-        quality=_moments(row, "quality"),
-        dimensions={d: _moments(row, d) for d in QUALITY_DIMENSIONS},
-        feedback=int(row["feedback_count"] or 0),
-        thumbs_up=int(row["thumbs_up"] or 0),
-        thumbs_down=int(row["thumbs_down"] or 0),
-        copies=int(row["copies"] or 0),
-        corrections=int(row["corrections"] or 0),
-        clarifications=int(row["clarifications"] or 0),
-        rating=_moments(row, "rating"),
-        last_event_at=row["last_event_at"],
-    )
-
-
 def _last_day(granularity: Granularity, start: date) -> date:
     if granularity is Granularity.WEEK:
         return start + timedelta(days=6)
     if granularity is Granularity.MONTH:
         return (start.replace(day=28) + timedelta(days=4)).replace(day=1) - _ONE_DAY
     return start
-
-
-def _first_bucket_day(granularity: Granularity, day: date) -> date:
-    if granularity is Granularity.WEEK:
-        return week_start(day)
-    if granularity is Granularity.MONTH:
-        return month_start(day)
-    return day
-
-
-async def _computed(
-    conn: AsyncConnection,
-    granularity: Granularity,
-    *,
-    user_id: str,
-    start: date,
-    end: date,
-    horizons: dict[Granularity, date],
-) -> list[Bucket]:
-    """Buckets over the local days [start, end] without stored rollups: weeks and months from day
-    rollups when those are all kept, anything else from raw rows."""
-    dialect = conn.dialect.name
-    days_from = horizons.get(Granularity.DAY)
-    if granularity in (Granularity.WEEK, Granularity.MONTH) and (days_from is None or days_from <= start):
-        stmt = q.buckets_from_days(dialect, granularity, user_id=user_id, start=start, end=end)
-    else:
-        stmt = q.raw_buckets(dialect, granularity, user_id=user_id, start=start, end=end)
-    typed = stmt.subquery("computed")
-    rows = await conn.execute(
-        select(
-            *[c for c in typed.c if c.name not in ("bucket_day", "last_event_at")],
-            type_coerce(typed.c.bucket_day, rollups_t.c.bucket_day.type).label("bucket_day"),
-            type_coerce(typed.c.last_event_at, UTCDateTime()).label("last_event_at"),
-        )
-    )
-    return [_bucket(r, granularity) for r in rows.mappings()]
 
 
 async def buckets(
@@ -115,14 +41,14 @@ async def buckets(
     MONTH: every bucket whose period overlaps [start, end], whole — the first may start before
     `start` and the last end after `end`; callers needing exact partial weeks merge day buckets.
     """
-    first = _first_bucket_day(granularity, start)
+    first = bucket_start(granularity, start)
     found: list[Bucket] = []
     async with db.read() as conn:
         horizons = await read_horizons(conn)
         kept = horizons.get(granularity)
         if kept is not None and first < kept:
-            last = min(kept - _ONE_DAY, _last_day(granularity, _first_bucket_day(granularity, end)))
-            found += await _computed(
+            last = min(kept - _ONE_DAY, _last_day(granularity, bucket_start(granularity, end)))
+            found += await computed_buckets(
                 conn, granularity, user_id=user_id, start=first, end=last, horizons=horizons
             )
         stored_from = first if kept is None else max(first, kept)
@@ -138,7 +64,7 @@ async def buckets(
                 )
                 .order_by(r.c.bucket_day, r.c.bucket_hour)
             )
-            found += [_bucket(row, granularity) for row in rows.mappings()]
+            found += [bucket_from_row(row, granularity) for row in rows.mappings()]
     return sorted(found, key=lambda b: (b.day, b.hour))
 
 
@@ -151,7 +77,7 @@ async def day_totals(db: Database, *, user_id: str, start: date, end: date) -> B
         kept = horizons.get(Granularity.DAY)
         parts: list[Bucket] = []
         if kept is not None and start < kept:
-            parts += await _computed(
+            parts += await computed_buckets(
                 conn, Granularity.DAY, user_id=user_id, start=start, end=min(end, kept - _ONE_DAY),
                 horizons=horizons,
             )  # fmt: skip
@@ -171,7 +97,7 @@ async def day_totals(db: Database, *, user_id: str, start: date, end: date) -> B
                 .mappings()
                 .one()
             )
-            parts.append(_bucket(row, Granularity.DAY, day=start))
+            parts.append(bucket_from_row(row, Granularity.DAY, day=start))
     return merge_buckets(parts, granularity=Granularity.DAY, day=start)
 
 
@@ -184,7 +110,7 @@ async def active_days(db: Database, *, user_id: str, min_minutes: float = 0) -> 
         kept = horizons.get(Granularity.DAY)
         days: list[date] = []
         if kept is not None:
-            computed = await _computed(
+            computed = await computed_buckets(
                 conn, Granularity.DAY, user_id=user_id, start=date.min, end=kept - _ONE_DAY, horizons=horizons
             )
             days += [b.day for b in computed if b.active and b.minutes >= min_minutes - _MINUTES_TOLERANCE]

@@ -1,9 +1,11 @@
-"""The statistics a rollup holds, how partial values merge, and how raw rows and local days compute them."""
+"""The statistics a rollup holds, how partial values merge, how raw rows and local days compute them,
+and a row of them as a domain bucket."""
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 
 from sqlalchemy import (
@@ -21,18 +23,20 @@ from sqlalchemy import (
     type_coerce,
     union_all,
 )
+from sqlalchemy.engine import RowMapping
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import FromClause, Select
 from sqlalchemy.types import TypeEngine
 
-from ..domain.models import QUALITY_DIMENSIONS, FeedbackKind
-from ..domain.periods import Granularity
-from .tables import (
+from ...domain.models import QUALITY_DIMENSIONS, FeedbackKind
+from ...domain.periods import Granularity
+from ...domain.rollups import Bucket, Moments
+from ..tables import (
     exchanges_t,
     feedback_t,
     sessions_t,
 )
-from .types import UTCDateTime
+from ..types import UTCDateTime
 
 # Constants are rendered inline, never bound: PostgreSQL only matches a GROUP BY expression to the
 # selected one when both are textually identical, and two bound parameters never are.
@@ -218,3 +222,38 @@ def merged(partials: Sequence[Select[Any]], extra: Sequence[ColumnElement[Any]] 
     u = union_all(*partials).subquery("partials")
     keys = [u.c[k] for k in KEY]
     return select(*keys, *[m.combine(u.c[m.name]).label(m.name) for m in MEASURES], *extra).group_by(*keys)
+
+
+# ---- a row of measures as a domain bucket
+
+
+def _moments_of(row: RowMapping, prefix: str) -> Moments:
+    return Moments(
+        n=int(row[f"{prefix}_n"] or 0),
+        total=float(row[f"{prefix}_sum"] or 0.0),
+        sumsq=float(row[f"{prefix}_sumsq"] or 0.0),
+        min=row[f"{prefix}_min"],
+        max=row[f"{prefix}_max"],
+    )
+
+
+def bucket_from_row(row: RowMapping, granularity: Granularity, *, day: date | None = None) -> Bucket:
+    """The domain bucket of a row holding every measure (a rollup, or one computed like it)."""
+    return Bucket(
+        granularity=granularity,
+        day=day or row["bucket_day"],
+        hour=int(row["bucket_hour"]) if granularity is Granularity.HOUR else 0,
+        sessions=int(row["sessions"] or 0),
+        exchanges=int(row["exchanges"] or 0),
+        minutes=float(row["minutes_sum"] or 0.0),
+        quality=_moments_of(row, "quality"),
+        dimensions={d: _moments_of(row, d) for d in QUALITY_DIMENSIONS},
+        feedback=int(row["feedback_count"] or 0),
+        thumbs_up=int(row["thumbs_up"] or 0),
+        thumbs_down=int(row["thumbs_down"] or 0),
+        copies=int(row["copies"] or 0),
+        corrections=int(row["corrections"] or 0),
+        clarifications=int(row["clarifications"] or 0),
+        rating=_moments_of(row, "rating"),
+        last_event_at=row["last_event_at"],
+    )

@@ -1,4 +1,5 @@
-"""The fold loop: dirty marks folded in chunks of (user, local day), one learner's failure isolated.
+"""The fold: dirty marks folded in chunks of (user, local day), one learner's failure isolated; every
+mark (`fold_dirty`), or a range of days marked anew and recomputed from raw rows (`rebuild`).
 
 Concurrency. Ingestion marks (user, local day, local hour) in `dirty_buckets`; marking an hour already
 marked bumps its `version`. A fold chunk reads its marks with their versions, recomputes the buckets
@@ -28,19 +29,21 @@ from dataclasses import dataclass, field, replace
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import bindparam, literal, select, tuple_
 from sqlalchemy import exc as sa_exc
+from sqlalchemy import func, select
 from sqlalchemy.ext.asyncio import AsyncConnection
 from sqlalchemy.sql.expression import Select
 
-from ..domain.periods import Granularity
-from . import rollups_sql as q
-from .db import Database
-from .locks import hold_for_transaction
-from .rollups_read import read_horizons
-from .rollups_runs import FAILED, OK, PARTIAL, alive, failing_learners, finish_run, record_failure, start_run
-from .sql import insert_for
-from .tables import dirty_t, rollups_t, topic_rollups_t
+from ...domain.folds import FoldResult
+from ...domain.periods import Granularity
+from ..db import Database
+from ..locks import hold_for_transaction
+from ..sql import insert_for
+from ..tables import dirty_t, rollups_t, topic_rollups_t
+from . import sql as q
+from .horizons import read_horizons
+from .marks import Cursor, Scope, any_mark, day_keys, delete_marks, mark_range, next_days
+from .runs import FAILED, OK, PARTIAL, alive, failing_learners, finish_run, record_failure, start_run
 
 log = logging.getLogger(__name__)
 
@@ -50,55 +53,6 @@ CHUNK_DAYS = 500
 # Distinct from every job name: a job holds its own lock while its fold takes this one per chunk.
 FOLD_LOCK = "rollups.fold-chunk"
 Progress = Callable[[int, int], None]
-Cursor = tuple[str, date] | None
-
-
-@dataclass(frozen=True, slots=True)
-class FoldResult:
-    """What one fold or rebuild did: marks folded, (user, day) pairs and rollup rows recomputed, and
-    the learners whose fold failed (their marks are still in place)."""
-
-    kind: str
-    marks: int = 0
-    days: int = 0
-    buckets: int = 0
-    chunks: int = 0
-    duration_ms: float = 0.0
-    run_id: int | None = None
-    failed: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True, slots=True)
-class Scope:
-    """Which marks a fold takes: all of them, or one user's and/or a range of local days, but none of
-    the `excluded` users'."""
-
-    user_id: str | None = None
-    start: date | None = None
-    end: date | None = None
-    excluded: frozenset[str] = frozenset()
-
-    def marks(self, lo: Cursor = None, hi: Cursor = None) -> Select[Any]:
-        d = dirty_t.c
-        stmt = select(d.user_id, d.day, d.hour)
-        if self.user_id is not None:
-            stmt = stmt.where(d.user_id == self.user_id)
-        if self.excluded:
-            stmt = stmt.where(d.user_id.not_in(sorted(self.excluded)))
-        if self.start is not None:
-            stmt = stmt.where(d.day >= self.start)
-        if self.end is not None:
-            stmt = stmt.where(d.day <= self.end)
-        if lo is not None:
-            stmt = stmt.where(tuple_(d.user_id, d.day) > tuple_(literal(lo[0]), literal(lo[1])))
-        if hi is not None:
-            stmt = stmt.where(tuple_(d.user_id, d.day) <= tuple_(literal(hi[0]), literal(hi[1])))
-        return stmt
-
-
-def day_keys(marks: Select[Any]) -> Select[Any]:
-    m = marks.subquery("marked")
-    return select(m.c.user_id, m.c.day).distinct()
 
 
 def _learner_fault(error: sa_exc.DBAPIError) -> bool:
@@ -137,7 +91,7 @@ class _Fold:
             try:
                 async with self.db.write() as conn:
                     await hold_for_transaction(conn, FOLD_LOCK)
-                    chunk = (await conn.execute(_next_days(current, lo, self.chunk_days))).all()
+                    chunk = (await conn.execute(next_days(current, lo, self.chunk_days))).all()
                     if not chunk:
                         return
                     hi = (chunk[-1].user_id, chunk[-1].day)
@@ -183,7 +137,7 @@ class _Fold:
         # marked days up by index instead of hashing whole raw tables.
         source = chunk_marks if self.db.is_sqlite else q.marks_table(read)
         buckets = await fold_marks(conn, source, self.horizons, self.now)
-        await _delete_marks(conn, read)
+        await delete_marks(conn, read)
         return len(read), buckets
 
     def _count(self, marks: int, days: int, buckets: int) -> None:
@@ -212,6 +166,47 @@ class _Fold:
         )
 
 
+async def fold_dirty(
+    db: Database, *, now: datetime, chunk_days: int = CHUNK_DAYS, record_idle: bool = False
+) -> FoldResult:
+    """Fold every dirty hour into the rollups: recompute those hours, their days, the weeks and
+    months holding those days, and the topic rollups of those days — nothing else.
+
+    Idempotent: with no new marks it changes nothing (and records no run unless `record_idle`).
+    A learner whose data makes a statement fail is recorded and skipped (`FoldResult.failed`), with
+    their marks left in place; everyone else is folded.
+    """
+    return await run_fold(
+        db, now=now, kind="fold", scope=Scope(), chunk_days=chunk_days, record_idle=record_idle
+    )
+
+
+async def rebuild(
+    db: Database,
+    *,
+    now: datetime,
+    user_id: str | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    progress: Progress | None = None,
+    chunk_days: int = CHUNK_DAYS,
+) -> FoldResult:
+    """Recompute from raw rows every bucket of the local days in [start, end] (default: all), for
+    one user or all: hours and days, the weeks and months holding them, and their topic rollups.
+
+    Every hour holding a raw row or a rollup in the range is marked, then folded; `progress` gets
+    (days done, days in all) after each chunk.
+    """
+    scope = Scope(user_id=user_id, start=start, end=end)
+    async with db.write() as conn:
+        await conn.execute(mark_range(conn, scope, now))
+        total = await conn.scalar(select(func.count()).select_from(day_keys(scope.marks()).subquery()))
+    return await run_fold(
+        db, now=now, kind="rebuild", scope=scope, chunk_days=chunk_days, record_idle=True,
+        progress=progress, total=int(total or 0),
+    )  # fmt: skip
+
+
 async def run_fold(
     db: Database,
     *,
@@ -225,7 +220,7 @@ async def run_fold(
 ) -> FoldResult:
     """Fold the marks of `scope`, learners whose last fold failed apart and last; record the run."""
     clock = time.perf_counter()
-    if not record_idle and not await _any_mark(db, scope):
+    if not record_idle and not await any_mark(db, scope):
         return FoldResult(kind=kind)
     async with db.read() as conn:
         horizons = await read_horizons(conn)
@@ -270,16 +265,6 @@ async def run_fold(
     )
 
 
-def _next_days(scope: Scope, lo: Cursor, limit: int) -> Select[Any]:
-    m = scope.marks(lo).subquery("pending")
-    return select(m.c.user_id, m.c.day).distinct().order_by(m.c.user_id, m.c.day).limit(limit)
-
-
-async def _any_mark(db: Database, scope: Scope) -> bool:
-    async with db.read() as conn:
-        return (await conn.execute(scope.marks().limit(1))).first() is not None
-
-
 async def fold_marks(
     conn: AsyncConnection, marks: Select[Any], horizons: dict[Granularity, date], now: datetime
 ) -> int:
@@ -313,18 +298,3 @@ async def fold_marks(
     touched += result.rowcount
     await conn.execute(q.delete_stale_topic_rollups(days))
     return touched
-
-
-async def _delete_marks(conn: AsyncConnection, read: Sequence[Any]) -> None:
-    if not read:
-        return
-    d = dirty_t
-    stmt = d.delete().where(
-        d.c.user_id == bindparam("m_user"),
-        d.c.day == bindparam("m_day"),
-        d.c.hour == bindparam("m_hour"),
-        d.c.version == bindparam("m_version"),
-    )
-    await conn.execute(
-        stmt, [{"m_user": r.user_id, "m_day": r.day, "m_hour": r.hour, "m_version": r.version} for r in read]
-    )

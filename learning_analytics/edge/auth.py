@@ -12,9 +12,9 @@ from __future__ import annotations
 from starlette.datastructures import Headers, QueryParams
 from starlette.types import ASGIApp, Receive, Scope, Send
 
-from .edge.errors import edge_error
-from .edge.hosts import host_allowed
-from .resolvers.auth import Unauthenticated, keys_required, single_user, user_for_authorization
+from ..resolvers.auth import Unauthenticated, keys_required, single_user, user_for_authorization
+from .errors import edge_error
+from .hosts import host_allowed
 
 PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 PUBLIC_PATHS = PROBE_PATHS | {"/", "/favicon.ico"}
@@ -48,14 +48,14 @@ class AuthMiddleware:
             await self.app(scope, receive, send)
             return
         headers = Headers(scope=scope)
-        services = scope["app"].state.services
+        runtime = scope["app"].state.runtime
         state = scope.setdefault("state", {})
-        if not await keys_required(services):
+        if not await keys_required(runtime):
             server = scope.get("server")
             allowed = host_allowed(
                 headers.get("host"),
                 server_port=server[1] if server else None,
-                allowed=services.settings.allowed_hosts,
+                allowed=runtime.settings.allowed_hosts,
             )
             if not allowed and scope["path"] not in PROBE_PATHS:
                 response = edge_error(
@@ -71,11 +71,11 @@ class AuthMiddleware:
                 )
                 await response(scope, receive, send)
                 return
-            state["user"] = await single_user(services)
+            state["user"] = await single_user(runtime)
             await self.app(scope, receive, send)
             return
         try:
-            state["user"] = await user_for_authorization(services, headers.get("authorization"))
+            state["user"] = await user_for_authorization(runtime, headers.get("authorization"))
         except Unauthenticated as e:
             if not _is_public(scope, headers):
                 response = edge_error(

@@ -1,4 +1,4 @@
-"""SQL builders of the rollup pipeline: recompute the buckets of marked keys, or of one user's range of days."""
+"""SQL builders of the fold: recompute the buckets, and the topic rollups, of the marked keys."""
 
 from __future__ import annotations
 
@@ -25,8 +25,17 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.sql.elements import ColumnElement
 from sqlalchemy.sql.expression import Select, Subquery
 
-from ..domain.periods import Granularity
-from .rollups_measures import (
+from ...domain.periods import Granularity
+from ..tables import (
+    exchange_topics_t,
+    exchanges_t,
+    rollups_t,
+    session_topics_t,
+    sessions_t,
+    topic_rollups_t,
+)
+from ..types import UTCDateTime
+from .measures import (
     KEY,
     MEASURE_NAMES,
     MEASURES,
@@ -39,16 +48,6 @@ from .rollups_measures import (
     period_end,
     period_start,
 )
-from .tables import (
-    exchange_topics_t,
-    exchanges_t,
-    horizons_t,
-    rollups_t,
-    session_topics_t,
-    sessions_t,
-    topic_rollups_t,
-)
-from .types import UTCDateTime
 
 # ---- buckets of a set of keys (the fold)
 
@@ -289,53 +288,3 @@ def delete_stale_topic_rollups(day_keys: Subquery) -> Any:
         ~linked_exchange.exists(),
         ~linked_session.exists(),
     )
-
-
-# ---- buckets of one user over a range of days (reads that fall back below a retention horizon)
-
-
-def raw_buckets(
-    dialect: str, granularity: Granularity, *, user_id: str, start: date, end: date
-) -> Select[Any]:
-    """The `granularity` buckets of `user_id` computed from raw rows whose local day is in [start, end]."""
-    partials = []
-    for table, measures in RAW_SOURCES:
-        t = table.alias()
-        day = period_start(dialect, granularity, t.c.local_day)
-        hour = t.c.local_hour if granularity is Granularity.HOUR else ZERO
-        keys = [t.c.user_id.label("user_id"), day.label("bucket_day"), hour.label("bucket_hour")]
-        # Never GROUP BY the constant hour: both dialects read an integer there as a column position.
-        groups = [t.c.user_id, day, hour] if granularity is Granularity.HOUR else [t.c.user_id, day]
-        partials.append(
-            select(*keys, *measure_columns(measures(dialect, t)))
-            .where(t.c.user_id == user_id, t.c.local_day >= start, t.c.local_day <= end)
-            .group_by(*groups)
-        )
-    return merged(partials)
-
-
-def buckets_from_days(
-    dialect: str, granularity: Granularity, *, user_id: str, start: date, end: date
-) -> Select[Any]:
-    """The week or month buckets of `user_id` merged from its day rollups in [start, end]."""
-    r = rollups_t
-    day = period_start(dialect, granularity, r.c.bucket_day)
-    return (
-        select(
-            r.c.user_id,
-            day.label("bucket_day"),
-            ZERO.label("bucket_hour"),
-            *[m.combine(r.c[m.name]).label(m.name) for m in MEASURES],
-        )
-        .where(
-            r.c.user_id == user_id,
-            r.c.granularity == Granularity.DAY.value,
-            r.c.bucket_day >= start,
-            r.c.bucket_day <= end,
-        )
-        .group_by(r.c.user_id, day)
-    )
-
-
-def horizons() -> Select[Any]:
-    return select(horizons_t.c.granularity, horizons_t.c.kept_from)

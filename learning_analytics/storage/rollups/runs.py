@@ -11,35 +11,19 @@ from __future__ import annotations
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
-from . import locks
-from .db import Database
-from .tables import dirty_t, runs_t
+from ...domain.folds import FoldHealth, LearnerFoldState
+from .. import locks
+from ..db import Database
+from ..tables import dirty_t, runs_t
 
 log = logging.getLogger(__name__)
 
 RUNNING, OK, PARTIAL, FAILED, ABANDONED = "running", "ok", "partial", "failed", "abandoned"
 MAX_ERROR_CHARS = 2000
-
-
-@dataclass(frozen=True, slots=True)
-class LearnerFoldState:
-    """When the learner's oldest unfolded mark was made, and when a fold of theirs last failed."""
-
-    oldest_mark: datetime | None
-    last_failure: datetime | None
-
-
-@dataclass(frozen=True, slots=True)
-class FoldHealth:
-    """Across learners: the oldest unfolded mark, and how many learners' last fold failed."""
-
-    oldest_mark: datetime | None
-    failing_learners: int
 
 
 def _run_lock(run_id: int) -> str:
