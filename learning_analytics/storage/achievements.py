@@ -1,0 +1,88 @@
+"""Achievement unlocks (once per learner and achievement), how many learners hold each, and the facts
+of a learner that only achievements read (topics' first days, the longest session)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date, datetime
+
+from sqlalchemy import Float, cast, func, select
+
+from .db import Database
+from .sql import insert_new
+from .tables import goals_t, sessions_t, topics_t, unlocks_t, users_t
+
+
+async def unlocked(db: Database, *, user_id: str) -> dict[str, datetime]:
+    """The achievements the user holds, with the time each was unlocked."""
+    u = unlocks_t
+    async with db.read() as conn:
+        rows = await conn.execute(select(u.c.achievement_id, u.c.unlocked_at).where(u.c.user_id == user_id))
+        return {r.achievement_id: r.unlocked_at for r in rows}
+
+
+async def unlock(db: Database, *, user_id: str, achievement_ids: Sequence[str], at: datetime) -> set[str]:
+    """Record the unlocks; returns the ids unlocked by this call. `INSERT … ON CONFLICT DO NOTHING`
+    on the (user, achievement) primary key: however many evaluations race, each achievement is
+    unlocked once, and only the one evaluation that inserted it sees it as new."""
+    if not achievement_ids:
+        return set()
+    rows = [
+        {"user_id": user_id, "achievement_id": a, "unlocked_at": at} for a in dict.fromkeys(achievement_ids)
+    ]
+    async with db.write() as conn:
+        return await insert_new(conn, unlocks_t, rows, key="achievement_id")
+
+
+async def recent(db: Database, *, user_id: str, limit: int) -> list[tuple[str, datetime]]:
+    """The user's newest unlocks, newest first."""
+    u = unlocks_t
+    async with db.read() as conn:
+        rows = await conn.execute(
+            select(u.c.achievement_id, u.c.unlocked_at)
+            .where(u.c.user_id == user_id)
+            .order_by(u.c.unlocked_at.desc(), u.c.achievement_id)
+            .limit(limit)
+        )
+        return [(r.achievement_id, r.unlocked_at) for r in rows]
+
+
+async def holders(db: Database) -> tuple[dict[str, int], int]:
+    """How many learners hold each achievement, and how many learners there are (every user)."""
+    u = unlocks_t
+    async with db.read() as conn:
+        rows = await conn.execute(select(u.c.achievement_id, func.count()).group_by(u.c.achievement_id))
+        counts = {r[0]: int(r[1]) for r in rows}
+        population = int(await conn.scalar(select(func.count()).select_from(users_t)) or 0)
+    return counts, population
+
+
+async def topic_first_days(db: Database, *, user_id: str) -> list[date]:
+    """The local day each of the user's topics was first seen (one per topic)."""
+    t = topics_t
+    async with db.read() as conn:
+        return list((await conn.execute(select(t.c.first_seen_day).where(t.c.user_id == user_id))).scalars())
+
+
+async def longest_session_minutes(db: Database, *, user_id: str) -> float:
+    """The longest single session of the user, in minutes (sessions without an end count 0)."""
+    s = sessions_t
+    if db.is_sqlite:
+        minutes = (func.julianday(s.c.ended_at) - func.julianday(s.c.started_at)) * 1440.0
+    else:
+        minutes = cast(func.extract("epoch", s.c.ended_at - s.c.started_at), Float) / 60.0
+    async with db.read() as conn:
+        value = await conn.scalar(
+            select(func.max(minutes)).where(s.c.user_id == user_id, s.c.ended_at.is_not(None))
+        )
+    return max(0.0, float(value or 0.0))
+
+
+async def goals_completed(db: Database, *, user_id: str) -> int:
+    """How many of the user's goals were ever completed (`completed_at` set once, never cleared)."""
+    g = goals_t
+    async with db.read() as conn:
+        value = await conn.scalar(
+            select(func.count()).where(g.c.user_id == user_id, g.c.completed_at.is_not(None))
+        )
+    return int(value or 0)
