@@ -54,14 +54,16 @@ async def holders(db: Database) -> tuple[dict[str, int], int]:
         rows = await conn.execute(select(u.c.achievement_id, func.count()).group_by(u.c.achievement_id))
         counts = {r[0]: int(r[1]) for r in rows}
         population = int(await conn.scalar(select(func.count()).select_from(users_t)) or 0)
-    return counts, population
+    # Unlocks of a user deleted since no longer count among the population.
+    return {k: min(v, population) for k, v in counts.items()}, population
 
 
-async def topic_first_days(db: Database, *, user_id: str) -> list[date]:
-    """The local day each of the user's topics was first seen (one per topic)."""
+async def topic_first_days(db: Database, *, user_id: str) -> dict[str, date]:
+    """Every topic of the user with the local day it was first seen."""
     t = topics_t
     async with db.read() as conn:
-        return list((await conn.execute(select(t.c.first_seen_day).where(t.c.user_id == user_id))).scalars())
+        rows = await conn.execute(select(t.c.name, t.c.first_seen_day).where(t.c.user_id == user_id))
+        return {r.name: r.first_seen_day for r in rows}
 
 
 async def longest_session_minutes(db: Database, *, user_id: str) -> float:

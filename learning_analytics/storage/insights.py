@@ -45,10 +45,17 @@ def _stored(row: Any) -> StoredInsight:
 
 
 async def save(
-    db: Database, *, user_id: str, insights: Sequence[Insight], now: datetime, data_through: datetime | None
+    db: Database,
+    *,
+    user_id: str,
+    insights: Sequence[Insight],
+    now: datetime,
+    data_through: datetime | None,
+    rules_ran: bool = True,
 ) -> int:
     """Store generated insights; an id seen before keeps its viewed/dismissed/helpful state and only
-    has its wording and numbers refreshed. Returns how many ids were new."""
+    has its wording and numbers refreshed. Returns how many ids were new. `rules_ran` False (goal and
+    achievement events) stores the insights without recording a run of the rule catalog."""
     async with db.write() as conn:
         known = (
             set(
@@ -102,6 +109,8 @@ async def save(
                     for i in insights
                 ],
             )
+        if not rules_ran:
+            return len({i.id for i in insights} - known)
         state = insert_for(conn, state_t)
         await conn.execute(
             state.on_conflict_do_update(

@@ -8,8 +8,8 @@ from datetime import date
 
 from learning_analytics.domain.achievements.engine import Unlock
 from learning_analytics.domain.achievements.model import Rarity
-from learning_analytics.domain.insights.support import dashboard_url
 from learning_analytics.domain.insights.model import EXPIRY, Importance, Insight, InsightType
+from learning_analytics.domain.insights.support import dashboard_url
 
 ACHIEVEMENT_UNLOCKED = "achievement_unlocked"
 

@@ -1,0 +1,154 @@
+"""Achievements: unlocking (once per learner), the catalog as the caller sees it, stats, what comes next."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import timedelta
+
+from ..domain.achievements import (
+    BY_ID,
+    AchievementCategory,
+    AchievementProgress,
+    AchievementStats,
+    AchievementStatus,
+    LearnerSnapshot,
+    achievement_stats,
+    achievement_statuses,
+    check_achievements,
+    holders_percent,
+    learner_snapshot,
+    next_achievements,
+    progress_of,
+    unlock_insight,
+)
+from ..domain.errors import InvalidInput
+from ..domain.periods import Granularity
+from ..storage import achievements as store
+from ..storage import insights as insight_store
+from ..storage.rollups import reads as rollup_reads
+from .context import Context
+from .learner_facts import LearnerFacts, learner_facts
+
+# The late-night and early-morning achievements read the hour rollups of the last week (the hourly
+# rollups' retention).
+HOURLY_WINDOW_DAYS = 7
+
+
+async def snapshot(
+    ctx: Context, facts: LearnerFacts, *, goals_completed: int | None = None
+) -> LearnerSnapshot:
+    """The learner's snapshot (`domain.achievements.learner_snapshot`) from their facts, the hour
+    rollups of the last 7 days, their longest session and the goals they ever completed."""
+    uid = ctx.user.id
+    hourly = await rollup_reads.buckets(
+        ctx.db,
+        user_id=uid,
+        granularity=Granularity.HOUR,
+        start=facts.today - timedelta(days=HOURLY_WINDOW_DAYS - 1),
+        end=facts.today,
+    )
+    if goals_completed is None:
+        goals_completed = await store.goals_completed(ctx.db, user_id=uid)
+    return learner_snapshot(
+        daily=facts.days,
+        active_days=facts.active_days(),
+        recent_hourly=hourly,
+        streak=facts.streak,
+        mastery_scores=[m.score for m in facts.mastery.values()],
+        unique_topics=len(facts.topic_first_days),
+        goals_completed=goals_completed,
+        longest_session_minutes=await store.longest_session_minutes(ctx.db, user_id=uid),
+        mastery_threshold=ctx.settings.progress.mastery_threshold,
+    )
+
+
+async def check_unlocks(ctx: Context, facts: LearnerFacts, *, goals_completed: int) -> list[str]:
+    """Unlock every achievement whose criterion the learner now meets (`check_achievements`); returns
+    the ids this call unlocked. The unlock is `INSERT … ON CONFLICT DO NOTHING`, so of two
+    evaluations racing only one unlocks each achievement, and only it stores the MILESTONE insight
+    (linking to the achievement on the dashboard)."""
+    held = await store.unlocked(ctx.db, user_id=ctx.user.id)
+    result = check_achievements(
+        await snapshot(ctx, facts, goals_completed=goals_completed), held, now=ctx.now
+    )
+    if not result.newly_unlocked:
+        return []
+    new = await store.unlock(
+        ctx.db,
+        user_id=ctx.user.id,
+        achievement_ids=[u.achievement.id for u in result.newly_unlocked],
+        at=ctx.now,
+    )
+    unlocked = [u for u in result.newly_unlocked if u.achievement.id in new]
+    if unlocked:
+        await insight_store.save(
+            ctx.db,
+            user_id=ctx.user.id,
+            insights=[unlock_insight(u, user_id=ctx.user.id, local_day=facts.today) for u in unlocked],
+            now=ctx.now,
+            data_through=None,
+            rules_ran=False,
+        )
+    return [u.achievement.id for u in unlocked]
+
+
+async def list_achievements(
+    ctx: Context, *, category: AchievementCategory | None = None, unlocked: bool | None = None
+) -> list[AchievementStatus]:
+    """The catalog as the caller sees it (one category, only the unlocked or locked ones), each with
+    its progress and the share of learners holding it (`holdersPercent`, from every user)."""
+    facts = await learner_facts(ctx)
+    held = await store.unlocked(ctx.db, user_id=ctx.user.id)
+    counts, population = await store.holders(ctx.db)
+    return achievement_statuses(
+        await snapshot(ctx, facts),
+        held,
+        category=category,
+        only_unlocked=unlocked,
+        holders=counts,
+        population=population,
+    )
+
+
+async def stats(ctx: Context) -> AchievementStats:
+    """The guide's totals (achievements, unlocked, points) and the counts by rarity and category."""
+    return achievement_stats(set(await store.unlocked(ctx.db, user_id=ctx.user.id)))
+
+
+@dataclass(frozen=True, slots=True)
+class NextAchievement:
+    status: AchievementStatus
+    progress: AchievementProgress
+
+
+async def upcoming(ctx: Context, *, limit: int) -> list[NextAchievement]:
+    """The `limit` locked achievements nearest completion, with their progress in percent."""
+    most = ctx.settings.limits.max_next_achievements
+    if not 0 <= limit <= most:
+        raise InvalidInput(
+            f"limit must be between 0 and {most}", field="limit", code="out_of_range", limit=most
+        )
+    facts = await learner_facts(ctx)
+    held = await store.unlocked(ctx.db, user_id=ctx.user.id)
+    counts, population = await store.holders(ctx.db)
+    found = next_achievements(await snapshot(ctx, facts), held, limit=limit)
+    return [
+        NextAchievement(AchievementStatus(a, None, p, holders_percent(counts.get(a.id, 0), population)), p)
+        for a, p in found
+    ]
+
+
+async def recent(ctx: Context) -> list[AchievementStatus]:
+    """The caller's newest unlocks (`goals.recent_achievements` of them), newest first."""
+    found = await store.recent(ctx.db, user_id=ctx.user.id, limit=ctx.settings.goals.recent_achievements)
+    if not found:
+        return []
+    counts, population = await store.holders(ctx.db)
+    out: list[AchievementStatus] = []
+    for achievement_id, at in found:
+        a = BY_ID.get(achievement_id)
+        if a is None:  # an id a later catalog dropped
+            continue
+        full = progress_of(a, LearnerSnapshot(), unlocked=True)
+        out.append(AchievementStatus(a, at, full, holders_percent(counts.get(a.id, 0), population)))
+    return out
