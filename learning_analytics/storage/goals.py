@@ -22,7 +22,7 @@ from ..domain.goals import (
 )
 from .db import Database
 from .locks import hold_for_transaction
-from .sql import insert_new
+from .sql import insert_for, insert_new
 from .tables import goal_progress_t, goal_state_t, goals_t
 
 
@@ -187,7 +187,10 @@ async def ensure_defaults(db: Database, *, user_id: str, defaults: Sequence[Goal
         )
         if not created:
             return False
-        await insert_new(conn, goals_t, [_row(user_id, g, now) for g in defaults])
+        # SQLAlchemy's insert (not the raw bulk helper): the milestones column is JSON
+        await conn.execute(
+            insert_for(conn, goals_t).on_conflict_do_nothing(), [_row(user_id, g, now) for g in defaults]
+        )
     return True
 
 
