@@ -3,6 +3,8 @@ learner's failure isolated from the others."""
 
 from __future__ import annotations
 
+import asyncio
+import copy
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -58,11 +60,15 @@ async def evaluate_learner(ctx: Context) -> LearnerEvaluation:
     """Evaluate the learner's goals, then their achievements (on the goals as just evaluated), from one
     read of their facts: a fixed number of statements whatever the number of goals."""
     await goals.ensure_defaults(ctx)
-    stored = await goal_store.list_goals(ctx.db, user_id=ctx.user.id)
-    facts = await learner_facts(ctx, topics=[g.topic for g in stored])
-    evaluated = await goals.evaluate_goals(ctx, stored, facts)
-    completed = sum(1 for g in evaluated.goals if g.completed_at is not None)
-    unlocked = await achievements.check_unlocks(ctx, facts, goals_completed=completed)
+    # Every read of the pass on one connection (the defaults, written just before, are visible).
+    async with ctx.db.pinned() as db:
+        pinned = copy.copy(ctx)
+        pinned.db = db
+        stored = await goal_store.list_goals(db, user_id=ctx.user.id)
+        facts = await learner_facts(pinned, topics=[g.topic for g in stored])
+        evaluated = await goals.evaluate_goals(pinned, stored, facts)
+        completed = sum(1 for g in evaluated.goals if g.completed_at is not None)
+        unlocked = await achievements.check_unlocks(pinned, facts, goals_completed=completed)
     return LearnerEvaluation(
         user_id=ctx.user.id,
         goals_updated=evaluated.goals_updated,
@@ -75,18 +81,24 @@ async def evaluate_learner(ctx: Context) -> LearnerEvaluation:
 async def evaluate_learners(
     runtime: Runtime, *, now: datetime, user_ids: Sequence[str] | None = None
 ) -> EvaluationRun:
-    """Evaluate every learner (or those of `user_ids`), one after the other. A learner whose evaluation
-    raises is logged and listed in `failed`; the others are evaluated regardless."""
+    """Evaluate every learner (or those of `user_ids`), `goals.evaluation_concurrency` at a time (their
+    reads overlap; writes queue for the writer). A learner whose evaluation raises is logged and listed
+    in `failed`; the others are evaluated regardless."""
     users: list[User] = await all_users(runtime)
     if user_ids is not None:
         wanted = set(user_ids)
         users = [u for u in users if u.id in wanted]
-    done: list[LearnerEvaluation] = []
+    gate = asyncio.Semaphore(max(1, runtime.settings.goals.evaluation_concurrency))
     failed: dict[str, str] = {}
-    for user in users:
-        try:
-            done.append(await evaluate_learner(build_context(runtime, user, now=now)))
-        except Exception as e:  # one learner's data must not stop everyone's evaluation
-            log.exception("goal and achievement evaluation of learner %s failed", user.id)
-            failed[user.id] = f"{type(e).__name__}: {e}"
-    return EvaluationRun(learners=tuple(done), failed=failed)
+
+    async def one(user: User) -> LearnerEvaluation | None:
+        async with gate:
+            try:
+                return await evaluate_learner(build_context(runtime, user, now=now))
+            except Exception as e:  # one learner's data must not stop everyone's evaluation
+                log.exception("goal and achievement evaluation of learner %s failed", user.id)
+                failed[user.id] = f"{type(e).__name__}: {e}"
+                return None
+
+    done = await asyncio.gather(*(one(u) for u in users))
+    return EvaluationRun(learners=tuple(e for e in done if e is not None), failed=failed)

@@ -10,19 +10,24 @@ from zoneinfo import ZoneInfo
 
 from ..domain.goals import GoalInputs, MetricScope, ScopeMetrics
 from ..domain.mastery import MasteryLevel, TopicMastery
-from ..domain.periods import Granularity
 from ..domain.rollups import Bucket, TopicDay, merge_moments
 from ..domain.streaks import Streak
 from ..storage import achievements as achievement_store
-from ..storage.rollups import reads as rollup_reads
+from ..storage import goals as goal_store
 from ..storage.rollups import topics as topic_rollups
 from .calendar import user_today, user_tz
 from .context import Context
 from .loaders import mastery_of_topics
-from .streaks import streak as load_streak
+from .streaks import streak_of
 
 # Minutes are sums of floats: a day of exactly `min_minutes` must not miss the bar by a rounding error.
 _MINUTES_TOLERANCE = 1e-9
+
+
+def _active(bucket: Bucket, min_minutes: float) -> bool:
+    """An active day as the streak counts it (`rollup_reads.active_days`): activity, and at least
+    `min_minutes` of study."""
+    return bucket.active and bucket.minutes >= min_minutes - _MINUTES_TOLERANCE
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,7 +73,7 @@ class LearnerFacts:
         )
 
     def active(self, bucket: Bucket) -> bool:
-        return bucket.active and bucket.minutes >= self.min_minutes - _MINUTES_TOLERANCE
+        return _active(bucket, self.min_minutes)
 
     def active_days(self) -> list[date]:
         return [b.day for b in self.days if self.active(b)]
@@ -85,14 +90,9 @@ async def learner_facts(ctx: Context, *, topics: Iterable[str | None] = ()) -> L
     """Read the learner's facts; `topics`: the topics goals follow (their day rows are read at once)."""
     uid = ctx.user.id
     today = user_today(ctx)
-    first = await rollup_reads.first_day(ctx.db, user_id=uid)
-    days = (
-        []
-        if first is None
-        else await rollup_reads.buckets(
-            ctx.db, user_id=uid, granularity=Granularity.DAY, start=first, end=today
-        )
-    )
+    min_minutes = ctx.settings.progress.min_minutes_per_day
+    days = await goal_store.learner_days(ctx.db, user_id=uid, end=today)
+    first = days[0].day if days else None
     firsts = await achievement_store.topic_first_days(ctx.db, user_id=uid)
     names = sorted(firsts)
     masteries = (
@@ -109,9 +109,9 @@ async def learner_facts(ctx: Context, *, topics: Iterable[str | None] = ()) -> L
     return LearnerFacts(
         today=today,
         tz=user_tz(ctx),
-        min_minutes=ctx.settings.progress.min_minutes_per_day,
+        min_minutes=min_minutes,
         days=days,
-        streak=await load_streak(ctx),
+        streak=await streak_of(ctx, [b.day for b in days if _active(b, min_minutes)]),
         topic_first_days=firsts,
         mastery={m.topic: m for m in masteries if m is not None},
         topic_days=topic_rows,

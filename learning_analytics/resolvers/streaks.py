@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, timedelta
 
 from ..domain.streaks import Streak, compute_streak
 from ..storage.rollups import reads as rollup_reads
@@ -12,13 +13,20 @@ from .context import Context
 
 async def streak(ctx: Context) -> Streak:
     """Current and longest run of active local days, with the grace period and freezes of the config."""
-    progress = ctx.settings.progress
     days = await rollup_reads.active_days(
-        ctx.db, user_id=ctx.user.id, min_minutes=progress.min_minutes_per_day
+        ctx.db, user_id=ctx.user.id, min_minutes=ctx.settings.progress.min_minutes_per_day
     )
+    return await streak_of(ctx, days)
+
+
+async def streak_of(ctx: Context, active_days: Sequence[date]) -> Streak:
+    """The streak of the caller's active local days (days with activity and at least
+    `min_minutes_per_day` of study, as `rollup_reads.active_days` lists them): the one computation
+    the `streak` query, goals and achievements share."""
+    progress = ctx.settings.progress
     last = await rollup_reads.last_activity_at(ctx.db, user_id=ctx.user.id)
     return compute_streak(
-        days,
+        active_days,
         today=user_today(ctx),
         now=ctx.now,
         last_activity_at=last,

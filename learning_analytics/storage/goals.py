@@ -1,10 +1,11 @@
-"""Stored goals: their definition and evaluated state, their history, and the default goals created once."""
+"""Stored goals: their definition and evaluated state, their history, the default goals created once,
+and the day rollups goal evaluation reads."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -20,10 +21,14 @@ from ..domain.goals import (
     GoalType,
     TargetMetric,
 )
+from ..domain.periods import Granularity
+from ..domain.rollups import Bucket, Moments
 from .db import Database
 from .locks import hold_for_transaction
+from .rollups import reads as rollup_reads
+from .rollups.horizons import read_horizons
 from .sql import insert_for, insert_new
-from .tables import goal_progress_t, goal_state_t, goals_t
+from .tables import goal_progress_t, goal_state_t, goals_t, rollups_t
 
 
 def _goal(row: Any) -> Goal:
@@ -268,3 +273,44 @@ async def delete_goal(db: Database, *, user_id: str, goal_id: str) -> bool:
         h = goal_progress_t
         await conn.execute(delete(h).where(h.c.user_id == user_id, h.c.goal_id == goal_id))
     return True
+
+
+async def learner_days(db: Database, *, user_id: str, end: date) -> list[Bucket]:
+    """The user's day buckets from their first day to `end`, with what goals and achievements read
+    (sessions, exchanges, minutes, quality, feedback): a narrow read of the day rollups. Where
+    retention dropped day rollups (a DAY horizon), the full read with its fallback answers."""
+    r = rollups_t
+    async with db.read() as conn:
+        horizons = await read_horizons(conn)
+        if Granularity.DAY not in horizons:
+            rows = await conn.execute(
+                select(
+                    r.c.bucket_day, r.c.sessions, r.c.exchanges, r.c.minutes_sum, r.c.quality_n, r.c.quality_sum,
+                    r.c.quality_sumsq, r.c.quality_min, r.c.quality_max, r.c.feedback_count, r.c.last_event_at,
+                )
+                .where(
+                    r.c.user_id == user_id,
+                    r.c.granularity == Granularity.DAY.value,
+                    r.c.bucket_day <= end,
+                )
+                .order_by(r.c.bucket_day)
+            )  # fmt: skip
+            return [
+                Bucket(
+                    granularity=Granularity.DAY,
+                    day=row[0],
+                    sessions=int(row[1] or 0),
+                    exchanges=int(row[2] or 0),
+                    minutes=float(row[3] or 0.0),
+                    quality=Moments(
+                        int(row[4] or 0), float(row[5] or 0.0), float(row[6] or 0.0), row[7], row[8]
+                    ),
+                    feedback=int(row[9] or 0),
+                    last_event_at=row[10],
+                )
+                for row in rows
+            ]
+    first = await rollup_reads.first_day(db, user_id=user_id)
+    if first is None:
+        return []
+    return await rollup_reads.buckets(db, user_id=user_id, granularity=Granularity.DAY, start=first, end=end)
