@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
 
 from ..domain.achievements import (
     BY_ID,
@@ -22,42 +21,24 @@ from ..domain.achievements import (
     unlock_insight,
 )
 from ..domain.errors import InvalidInput
-from ..domain.periods import Granularity
 from ..storage import achievements as store
 from ..storage import insights as insight_store
-from ..storage.rollups import reads as rollup_reads
 from .context import Context
 from .learner_facts import LearnerFacts, learner_facts
 
-# The late-night and early-morning achievements read the hour rollups of the last week (the hourly
-# rollups' retention).
-HOURLY_WINDOW_DAYS = 7
 
-
-async def snapshot(
-    ctx: Context, facts: LearnerFacts, *, goals_completed: int | None = None
-) -> LearnerSnapshot:
-    """The learner's snapshot (`domain.achievements.learner_snapshot`) from their facts, the hour
-    rollups of the last 7 days, their longest session and the goals they ever completed."""
-    uid = ctx.user.id
-    hourly = await rollup_reads.buckets(
-        ctx.db,
-        user_id=uid,
-        granularity=Granularity.HOUR,
-        start=facts.today - timedelta(days=HOURLY_WINDOW_DAYS - 1),
-        end=facts.today,
-    )
-    if goals_completed is None:
-        goals_completed = await store.goals_completed(ctx.db, user_id=uid)
+def snapshot(ctx: Context, facts: LearnerFacts, *, goals_completed: int) -> LearnerSnapshot:
+    """The learner's snapshot (`domain.achievements.learner_snapshot`) from their facts and the goals
+    they ever completed."""
     return learner_snapshot(
         daily=facts.days,
         active_days=facts.active_days(),
-        recent_hourly=hourly,
+        recent_hourly=facts.recent_hours,
         streak=facts.streak,
         mastery_scores=[m.score for m in facts.mastery.values()],
         unique_topics=len(facts.topic_first_days),
         goals_completed=goals_completed,
-        longest_session_minutes=await store.longest_session_minutes(ctx.db, user_id=uid),
+        longest_session_minutes=facts.longest_session_minutes,
         mastery_threshold=ctx.settings.progress.mastery_threshold,
     )
 
@@ -67,10 +48,8 @@ async def check_unlocks(ctx: Context, facts: LearnerFacts, *, goals_completed: i
     the ids this call unlocked. The unlock is `INSERT … ON CONFLICT DO NOTHING`, so of two
     evaluations racing only one unlocks each achievement, and only it stores the MILESTONE insight
     (linking to the achievement on the dashboard)."""
-    held = await store.unlocked(ctx.db, user_id=ctx.user.id)
-    result = check_achievements(
-        await snapshot(ctx, facts, goals_completed=goals_completed), held, now=ctx.now
-    )
+    held = facts.unlocked
+    result = check_achievements(snapshot(ctx, facts, goals_completed=goals_completed), held, now=ctx.now)
     if not result.newly_unlocked:
         return []
     new = await store.unlock(
@@ -92,17 +71,22 @@ async def check_unlocks(ctx: Context, facts: LearnerFacts, *, goals_completed: i
     return [u.achievement.id for u in unlocked]
 
 
+async def _snapshot_now(ctx: Context) -> tuple[LearnerSnapshot, LearnerFacts]:
+    facts = await learner_facts(ctx)
+    completed = await store.goals_completed(ctx.db, user_id=ctx.user.id)
+    return snapshot(ctx, facts, goals_completed=completed), facts
+
+
 async def list_achievements(
     ctx: Context, *, category: AchievementCategory | None = None, unlocked: bool | None = None
 ) -> list[AchievementStatus]:
     """The catalog as the caller sees it (one category, only the unlocked or locked ones), each with
     its progress and the share of learners holding it (`holdersPercent`, from every user)."""
-    facts = await learner_facts(ctx)
-    held = await store.unlocked(ctx.db, user_id=ctx.user.id)
+    learner, facts = await _snapshot_now(ctx)
     counts, population = await store.holders(ctx.db)
     return achievement_statuses(
-        await snapshot(ctx, facts),
-        held,
+        learner,
+        facts.unlocked,
         category=category,
         only_unlocked=unlocked,
         holders=counts,
@@ -128,10 +112,9 @@ async def upcoming(ctx: Context, *, limit: int) -> list[NextAchievement]:
         raise InvalidInput(
             f"limit must be between 0 and {most}", field="limit", code="out_of_range", limit=most
         )
-    facts = await learner_facts(ctx)
-    held = await store.unlocked(ctx.db, user_id=ctx.user.id)
+    learner, facts = await _snapshot_now(ctx)
     counts, population = await store.holders(ctx.db)
-    found = next_achievements(await snapshot(ctx, facts), held, limit=limit)
+    found = next_achievements(learner, facts.unlocked, limit=limit)
     return [
         NextAchievement(AchievementStatus(a, None, p, holders_percent(counts.get(a.id, 0), population)), p)
         for a, p in found

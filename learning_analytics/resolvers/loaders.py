@@ -19,6 +19,7 @@ from ..storage import goals as goal_store
 from ..storage import sessions
 from ..storage import topics as topic_store
 from ..storage.db import Database
+from ..storage.topics import MasteryInputs
 
 T = TypeVar("T")
 
@@ -42,22 +43,19 @@ async def mastery_of_topics(
     inputs = await topic_store.mastery_inputs(
         db, user_id=user_id, topics=names, today=today, half_life_days=progress.mastery_half_life_days
     )
-    out: list[TopicMastery | None] = []
-    for name, found in zip(names, inputs, strict=True):
-        if found is None:
-            out.append(None)
-            continue
-        q = found.weighted_quality_sum / found.weight_sum if found.weight_sum > 0 else None
-        out.append(
-            compute_mastery(
-                name,
-                n=found.exchanges,
-                q=q,
-                last_practiced_at=found.last_practiced_at,
-                mastery_threshold=progress.mastery_threshold,
-            )
-        )
-    return out
+    return [None if found is None else mastery_from(found, progress) for found in inputs]
+
+
+def mastery_from(found: MasteryInputs, progress: ProgressSettings) -> TopicMastery:
+    """A topic's mastery from its inputs: q = Σ wᵢ·qᵢ / Σ wᵢ (None without scored exchanges)."""
+    q = found.weighted_quality_sum / found.weight_sum if found.weight_sum > 0 else None
+    return compute_mastery(
+        found.topic,
+        n=found.exchanges,
+        q=q,
+        last_practiced_at=found.last_practiced_at,
+        mastery_threshold=progress.mastery_threshold,
+    )
 
 
 async def goal_histories(

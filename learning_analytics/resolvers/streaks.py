@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from ..domain.streaks import Streak, compute_streak
 from ..storage.rollups import reads as rollup_reads
@@ -16,20 +16,20 @@ async def streak(ctx: Context) -> Streak:
     days = await rollup_reads.active_days(
         ctx.db, user_id=ctx.user.id, min_minutes=ctx.settings.progress.min_minutes_per_day
     )
-    return await streak_of(ctx, days)
+    return streak_from(ctx, days, await rollup_reads.last_activity_at(ctx.db, user_id=ctx.user.id))
 
 
-async def streak_of(ctx: Context, active_days: Sequence[date]) -> Streak:
-    """The streak of the caller's active local days (days with activity and at least
-    `min_minutes_per_day` of study, as `rollup_reads.active_days` lists them): the one computation
-    the `streak` query, goals and achievements share."""
+def streak_from(ctx: Context, active_days: Sequence[date], last_activity_at: datetime | None) -> Streak:
+    """`compute_streak` of the caller's active local days (activity and at least `min_minutes_per_day`
+    of study, as `rollup_reads.active_days` lists them) and last activity, with their today, the
+    clock, and the grace period and freezes of the settings: the one computation behind the `streak`
+    query, STREAK goals and streak achievements."""
     progress = ctx.settings.progress
-    last = await rollup_reads.last_activity_at(ctx.db, user_id=ctx.user.id)
     return compute_streak(
         active_days,
         today=user_today(ctx),
         now=ctx.now,
-        last_activity_at=last,
+        last_activity_at=last_activity_at,
         grace=timedelta(hours=progress.streak_grace_period_hours),
         freezes_max=progress.streak_freezes_max,
     )

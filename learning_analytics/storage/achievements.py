@@ -1,16 +1,16 @@
-"""Achievement unlocks (once per learner and achievement), how many learners hold each, and the facts
-of a learner that only achievements read (topics' first days, the longest session)."""
+"""Achievement unlocks (once per learner and achievement), and how many learners hold each."""
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Sequence
-from datetime import date, datetime
+from datetime import datetime
 
-from sqlalchemy import Float, cast, func, select
+from sqlalchemy import func, select
 
 from .db import Database
-from .sql import insert_new
-from .tables import goals_t, sessions_t, topics_t, unlocks_t, users_t
+from .sql import chunks, insert_new
+from .tables import goals_t, unlocks_t, users_t
 
 
 async def unlocked(db: Database, *, user_id: str) -> dict[str, datetime]:
@@ -19,6 +19,20 @@ async def unlocked(db: Database, *, user_id: str) -> dict[str, datetime]:
     async with db.read() as conn:
         rows = await conn.execute(select(u.c.achievement_id, u.c.unlocked_at).where(u.c.user_id == user_id))
         return {r.achievement_id: r.unlocked_at for r in rows}
+
+
+async def unlocked_of(db: Database, *, user_ids: Sequence[str]) -> dict[str, dict[str, datetime]]:
+    """The achievements each user holds, with their unlock times: one statement for many users."""
+    u = unlocks_t
+    found: defaultdict[str, dict[str, datetime]] = defaultdict(dict)
+    async with db.read() as conn:
+        for part in chunks(list(user_ids)):
+            rows = await conn.execute(
+                select(u.c.user_id, u.c.achievement_id, u.c.unlocked_at).where(u.c.user_id.in_(part))
+            )
+            for r in rows:
+                found[r.user_id][r.achievement_id] = r.unlocked_at
+    return {uid: found.get(uid, {}) for uid in user_ids}
 
 
 async def unlock(db: Database, *, user_id: str, achievement_ids: Sequence[str], at: datetime) -> set[str]:
@@ -56,28 +70,6 @@ async def holders(db: Database) -> tuple[dict[str, int], int]:
         population = int(await conn.scalar(select(func.count()).select_from(users_t)) or 0)
     # Unlocks of a user deleted since no longer count among the population.
     return {k: min(v, population) for k, v in counts.items()}, population
-
-
-async def topic_first_days(db: Database, *, user_id: str) -> dict[str, date]:
-    """Every topic of the user with the local day it was first seen."""
-    t = topics_t
-    async with db.read() as conn:
-        rows = await conn.execute(select(t.c.name, t.c.first_seen_day).where(t.c.user_id == user_id))
-        return {r.name: r.first_seen_day for r in rows}
-
-
-async def longest_session_minutes(db: Database, *, user_id: str) -> float:
-    """The longest single session of the user, in minutes (sessions without an end count 0)."""
-    s = sessions_t
-    if db.is_sqlite:
-        minutes = (func.julianday(s.c.ended_at) - func.julianday(s.c.started_at)) * 1440.0
-    else:
-        minutes = cast(func.extract("epoch", s.c.ended_at - s.c.started_at), Float) / 60.0
-    async with db.read() as conn:
-        value = await conn.scalar(
-            select(func.max(minutes)).where(s.c.user_id == user_id, s.c.ended_at.is_not(None))
-        )
-    return max(0.0, float(value or 0.0))
 
 
 async def goals_completed(db: Database, *, user_id: str) -> int:

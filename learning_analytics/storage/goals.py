@@ -1,11 +1,10 @@
-"""Stored goals: their definition and evaluated state, their history, the default goals created once,
-and the day rollups goal evaluation reads."""
+"""Stored goals: their definition and evaluated state, their history, and the default goals created once."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date, datetime
+from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -21,14 +20,10 @@ from ..domain.goals import (
     GoalType,
     TargetMetric,
 )
-from ..domain.periods import Granularity
-from ..domain.rollups import Bucket, Moments
 from .db import Database
 from .locks import hold_for_transaction
-from .rollups import reads as rollup_reads
-from .rollups.horizons import read_horizons
-from .sql import insert_for, insert_new
-from .tables import goal_progress_t, goal_state_t, goals_t, rollups_t
+from .sql import chunks, insert_for, insert_new
+from .tables import goal_progress_t, goal_state_t, goals_t
 
 
 def _goal(row: Any) -> Goal:
@@ -128,6 +123,30 @@ async def list_goals(db: Database, *, user_id: str, status: GoalStatus | None = 
     async with db.read() as conn:
         rows = await conn.execute(stmt.order_by(g.c.created_at, g.c.id))
         return [_goal(r) for r in rows]
+
+
+async def goals_of(db: Database, *, user_ids: Sequence[str]) -> dict[str, list[Goal]]:
+    """The goals of each user, oldest first: one statement for many users."""
+    g = goals_t
+    found: defaultdict[str, list[Goal]] = defaultdict(list)
+    async with db.read() as conn:
+        for part in chunks(list(user_ids)):
+            rows = await conn.execute(
+                select(g).where(g.c.user_id.in_(part)).order_by(g.c.user_id, g.c.created_at, g.c.id)
+            )
+            for r in rows:
+                found[r.user_id].append(_goal(r))
+    return {u: found.get(u, []) for u in user_ids}
+
+
+async def defaults_created_of(db: Database, *, user_ids: Sequence[str]) -> set[str]:
+    """The users whose default goals were created already."""
+    found: set[str] = set()
+    async with db.read() as conn:
+        for part in chunks(list(user_ids)):
+            rows = await conn.execute(select(goal_state_t.c.user_id).where(goal_state_t.c.user_id.in_(part)))
+            found.update(r[0] for r in rows)
+    return found
 
 
 async def get_goal(db: Database, *, user_id: str, goal_id: str) -> Goal | None:
@@ -273,44 +292,3 @@ async def delete_goal(db: Database, *, user_id: str, goal_id: str) -> bool:
         h = goal_progress_t
         await conn.execute(delete(h).where(h.c.user_id == user_id, h.c.goal_id == goal_id))
     return True
-
-
-async def learner_days(db: Database, *, user_id: str, end: date) -> list[Bucket]:
-    """The user's day buckets from their first day to `end`, with what goals and achievements read
-    (sessions, exchanges, minutes, quality, feedback): a narrow read of the day rollups. Where
-    retention dropped day rollups (a DAY horizon), the full read with its fallback answers."""
-    r = rollups_t
-    async with db.read() as conn:
-        horizons = await read_horizons(conn)
-        if Granularity.DAY not in horizons:
-            rows = await conn.execute(
-                select(
-                    r.c.bucket_day, r.c.sessions, r.c.exchanges, r.c.minutes_sum, r.c.quality_n, r.c.quality_sum,
-                    r.c.quality_sumsq, r.c.quality_min, r.c.quality_max, r.c.feedback_count, r.c.last_event_at,
-                )
-                .where(
-                    r.c.user_id == user_id,
-                    r.c.granularity == Granularity.DAY.value,
-                    r.c.bucket_day <= end,
-                )
-                .order_by(r.c.bucket_day)
-            )  # fmt: skip
-            return [
-                Bucket(
-                    granularity=Granularity.DAY,
-                    day=row[0],
-                    sessions=int(row[1] or 0),
-                    exchanges=int(row[2] or 0),
-                    minutes=float(row[3] or 0.0),
-                    quality=Moments(
-                        int(row[4] or 0), float(row[5] or 0.0), float(row[6] or 0.0), row[7], row[8]
-                    ),
-                    feedback=int(row[9] or 0),
-                    last_event_at=row[10],
-                )
-                for row in rows
-            ]
-    first = await rollup_reads.first_day(db, user_id=user_id)
-    if first is None:
-        return []
-    return await rollup_reads.buckets(db, user_id=user_id, granularity=Granularity.DAY, start=first, end=end)

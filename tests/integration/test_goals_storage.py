@@ -262,3 +262,29 @@ def test_the_evaluation_job_runs_every_five_minutes(runtime: Runtime) -> None:
     job = next(j for j in default_jobs(runtime.settings) if j.id == "goals.evaluate")
 
     assert job.trigger.interval == timedelta(minutes=5)  # type: ignore[attr-defined]
+
+
+async def _statements_of_a_pass(runtime: Runtime, learners: int) -> int:
+    for i in range(learners):
+        await learner(runtime, f"pass{learners}-{i}", days=3)
+    ids = [f"pass{learners}-{i}" for i in range(learners)]
+    await evaluation.evaluate_learners(runtime, now=NOW, user_ids=ids)  # creates and evaluates
+    counter = StatementCounter()
+    engines = {runtime.db.reader.sync_engine, runtime.db.writer.sync_engine}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", counter)
+    counter.active = True
+    try:
+        run = await evaluation.evaluate_learners(runtime, now=NOW + timedelta(minutes=5), user_ids=ids)
+    finally:
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", counter)
+    assert len(run.learners) == learners and run.goals_updated == 0
+    return len(counter.statements)
+
+
+async def test_a_pass_reads_many_learners_in_as_many_statements_as_few(runtime: Runtime) -> None:
+    few = await _statements_of_a_pass(runtime, 2)
+    many = await _statements_of_a_pass(runtime, 6)
+
+    assert few == many
