@@ -115,8 +115,6 @@ class GoalSettings(Section):
     # Every learner's goals and achievements are evaluated this often (and after every fold that
     # moved their rollups); the seed's schedule is every 5 minutes.
     evaluation_interval_seconds: int = Field(default=300, ge=10)
-    # Learners a pass evaluates at once: their reads overlap (writes still queue for the writer).
-    evaluation_concurrency: int = Field(default=4, ge=1, le=64)
     # Unlocks the overview lists (`overview.recentAchievements`), newest first.
     recent_achievements: int = Field(default=5, ge=0, le=50)
 

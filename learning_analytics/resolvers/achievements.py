@@ -21,8 +21,8 @@ from ..domain.achievements import (
     unlock_insight,
 )
 from ..domain.errors import InvalidInput
+from ..domain.insights import Insight
 from ..storage import achievements as store
-from ..storage import insights as insight_store
 from .context import Context
 from .learner_facts import LearnerFacts, learner_facts
 
@@ -43,32 +43,18 @@ def snapshot(ctx: Context, facts: LearnerFacts, *, goals_completed: int) -> Lear
     )
 
 
-async def check_unlocks(ctx: Context, facts: LearnerFacts, *, goals_completed: int) -> list[str]:
-    """Unlock every achievement whose criterion the learner now meets (`check_achievements`); returns
-    the ids this call unlocked. The unlock is `INSERT … ON CONFLICT DO NOTHING`, so of two
-    evaluations racing only one unlocks each achievement, and only it stores the MILESTONE insight
-    (linking to the achievement on the dashboard)."""
-    held = facts.unlocked
-    result = check_achievements(snapshot(ctx, facts, goals_completed=goals_completed), held, now=ctx.now)
-    if not result.newly_unlocked:
-        return []
-    new = await store.unlock(
-        ctx.db,
-        user_id=ctx.user.id,
-        achievement_ids=[u.achievement.id for u in result.newly_unlocked],
-        at=ctx.now,
+def planned_unlocks(ctx: Context, facts: LearnerFacts, *, goals_completed: int) -> dict[str, Insight]:
+    """The achievements whose criterion the learner now meets and does not hold (`check_achievements`),
+    each with the MILESTONE insight that celebrates it (linking to it on the dashboard). Storing
+    them is `INSERT … ON CONFLICT DO NOTHING`: of two evaluations racing, only one unlocks each, and
+    only it stores the insight."""
+    result = check_achievements(
+        snapshot(ctx, facts, goals_completed=goals_completed), facts.unlocked, now=ctx.now
     )
-    unlocked = [u for u in result.newly_unlocked if u.achievement.id in new]
-    if unlocked:
-        await insight_store.save(
-            ctx.db,
-            user_id=ctx.user.id,
-            insights=[unlock_insight(u, user_id=ctx.user.id, local_day=facts.today) for u in unlocked],
-            now=ctx.now,
-            data_through=None,
-            rules_ran=False,
-        )
-    return [u.achievement.id for u in unlocked]
+    return {
+        u.achievement.id: unlock_insight(u, user_id=ctx.user.id, local_day=facts.today)
+        for u in result.newly_unlocked
+    }
 
 
 async def _snapshot_now(ctx: Context) -> tuple[LearnerSnapshot, LearnerFacts]:

@@ -3,17 +3,16 @@ learner's failure isolated from the others."""
 
 from __future__ import annotations
 
-import asyncio
 import copy
 import logging
-from collections.abc import Awaitable, Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import partial
 
 from ..domain.goals import Goal
 from ..domain.models import User
 from ..storage import goals as goal_store
+from ..storage.evaluations import LearnerWrite, PassWritten, save_pass
 from . import achievements, goals
 from .context import Context, build_context
 from .learner_facts import LearnerFacts, facts_of
@@ -62,14 +61,13 @@ class EvaluationRun:
 
 
 async def _prepare(contexts: Sequence[Context]) -> tuple[dict[str, list[Goal]], dict[str, LearnerFacts]]:
-    """Create the default goals of those who have none yet, then read every learner's goals and facts
-    on one connection: a fixed number of statements for the batch."""
+    """Create the default goals of those who have none yet (one transaction), then read every
+    learner's goals and facts on one connection: a fixed number of statements for the batch."""
     db = contexts[0].db
     uids = [c.user.id for c in contexts]
     created = await goal_store.defaults_created_of(db, user_ids=uids)
-    for ctx in contexts:
-        if ctx.user.id not in created:
-            await goals.ensure_defaults(ctx)
+    missing = {c.user.id: goals.default_goals_of(c) for c in contexts if c.user.id not in created}
+    await goal_store.ensure_defaults_of(db, defaults=missing, now=contexts[0].now)
     # The reads on one connection (the defaults, written just before, are visible).
     async with db.pinned() as shared:
         pinned = [copy.copy(c) for c in contexts]
@@ -81,69 +79,78 @@ async def _prepare(contexts: Sequence[Context]) -> tuple[dict[str, list[Goal]], 
     return by_user, facts
 
 
-async def _evaluate(ctx: Context, stored: Sequence[Goal], facts: LearnerFacts) -> LearnerEvaluation:
-    """Evaluate the learner's goals, then their achievements on the goals as just evaluated."""
-    evaluated = await goals.evaluate_goals(ctx, stored, facts)
-    completed = sum(1 for g in evaluated.goals if g.completed_at is not None)
-    unlocked = await achievements.check_unlocks(ctx, facts, goals_completed=completed)
+def _plan(ctx: Context, stored: Sequence[Goal], facts: LearnerFacts) -> tuple[LearnerWrite, goals.GoalsPlan]:
+    """The learner's goals evaluated, then their achievements on the goals as just evaluated."""
+    plan = goals.plan_goals(ctx, stored, facts)
+    completed = sum(1 for e in plan.evaluations.values() if e.goal.completed_at is not None)
+    unlocks = achievements.planned_unlocks(ctx, facts, goals_completed=completed)
+    return LearnerWrite(ctx.user.id, plan.changed, plan.insights, unlocks), plan
+
+
+def _result(user_id: str, plan: goals.GoalsPlan, written: PassWritten) -> LearnerEvaluation:
+    counts = plan.summary(written.goals.get(user_id, set()))
     return LearnerEvaluation(
-        user_id=ctx.user.id,
-        goals_updated=evaluated.goals_updated,
-        goals_completed=evaluated.goals_completed,
-        milestones_reached=evaluated.milestones_reached,
-        unlocked=tuple(unlocked),
+        user_id=user_id,
+        goals_updated=counts.goals_updated,
+        goals_completed=counts.goals_completed,
+        milestones_reached=counts.milestones_reached,
+        unlocked=tuple(sorted(written.unlocks.get(user_id, set()))),
     )
 
 
 async def evaluate_learner(ctx: Context) -> LearnerEvaluation:
-    """Evaluate one learner's goals and achievements (a batch of one)."""
+    """Evaluate one learner's goals and achievements and store what changed (a batch of one)."""
     by_user, facts = await _prepare([ctx])
-    return await _evaluate(ctx, by_user[ctx.user.id], facts[ctx.user.id])
+    write, plan = _plan(ctx, by_user[ctx.user.id], facts[ctx.user.id])
+    written = await save_pass(ctx.db, writes=[write], now=ctx.now, unlocked_at=ctx.now)
+    return _result(ctx.user.id, plan, written)
 
 
 async def evaluate_learners(
     runtime: Runtime, *, now: datetime, user_ids: Sequence[str] | None = None
 ) -> EvaluationRun:
     """Evaluate every learner (or those of `user_ids`), `EVALUATION_BATCH` at a time: each batch's
-    goals and facts are read in a fixed number of statements, then each learner is evaluated and
-    what changed written, `goals.evaluation_concurrency` learners at once. A learner whose
-    evaluation raises is logged and listed in `failed`; the others are evaluated regardless (when a
-    batch's reads fail, its learners are evaluated one by one, so only the one at fault fails)."""
+    goals and facts are read in a fixed number of statements, evaluated in memory, and what changed
+    written in one transaction. A learner whose evaluation raises is logged and listed in `failed`;
+    the others are evaluated regardless: when a batch's reads or writes fail, its learners are
+    evaluated one by one, so only the one at fault fails."""
     users: list[User] = await all_users(runtime)
     if user_ids is not None:
         wanted = set(user_ids)
         users = [u for u in users if u.id in wanted]
-    gate = asyncio.Semaphore(max(1, runtime.settings.goals.evaluation_concurrency))
     done: list[LearnerEvaluation] = []
     failed: dict[str, str] = {}
 
-    async def guarded(user: User, work: Callable[[], Awaitable[LearnerEvaluation]]) -> None:
-        async with gate:
+    def fail(user_id: str, e: Exception) -> None:
+        log.error("goal and achievement evaluation of learner %s failed", user_id, exc_info=e)
+        failed[user_id] = f"{type(e).__name__}: {e}"
+
+    async def one_by_one(contexts: Sequence[Context]) -> None:
+        for c in contexts:
             try:
-                done.append(await work())
+                done.append(await evaluate_learner(c))
             except Exception as e:  # one learner's data must not stop everyone's evaluation
-                log.exception("goal and achievement evaluation of learner %s failed", user.id)
-                failed[user.id] = f"{type(e).__name__}: {e}"
+                fail(c.user.id, e)
 
     for start in range(0, len(users), EVALUATION_BATCH):
-        batch = users[start : start + EVALUATION_BATCH]
         contexts: list[Context] = []
-        for user in batch:
+        for user in users[start : start + EVALUATION_BATCH]:
             try:
                 contexts.append(build_context(runtime, user, now=now))
             except Exception as e:  # e.g. a timezone that no longer exists
-                log.exception("goal and achievement evaluation of learner %s failed", user.id)
-                failed[user.id] = f"{type(e).__name__}: {e}"
+                fail(user.id, e)
         if not contexts:
             continue
         try:
             by_user, facts = await _prepare(contexts)
+            plans = {c.user.id: _plan(c, by_user[c.user.id], facts[c.user.id]) for c in contexts}
+            written = await save_pass(
+                runtime.db, writes=[w for w, _ in plans.values()], now=now, unlocked_at=now
+            )
         except Exception:
-            log.warning("the reads of %d learners failed together: evaluating them one by one", len(contexts))
-            await asyncio.gather(*(guarded(c.user, partial(evaluate_learner, c)) for c in contexts))
+            log.warning("the evaluation of %d learners failed together: one by one now", len(contexts))
+            await one_by_one(contexts)
             continue
-        await asyncio.gather(
-            *(guarded(c.user, partial(_evaluate, c, by_user[c.user.id], facts[c.user.id])) for c in contexts)
-        )
+        done += [_result(uid, plan, written) for uid, (_, plan) in plans.items()]
     order = {u.id: i for i, u in enumerate(users)}
     return EvaluationRun(learners=tuple(sorted(done, key=lambda e: order[e.user_id])), failed=failed)

@@ -4,9 +4,9 @@ with its pace. The default goals are created on a learner's first use of goals."
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from ..domain.errors import InvalidInput, NotFound
 from ..domain.goals import (
@@ -14,6 +14,7 @@ from ..domain.goals import (
     Goal,
     GoalChanges,
     GoalDraft,
+    GoalEvaluation,
     GoalLimits,
     GoalSnapshot,
     GoalStatus,
@@ -32,6 +33,7 @@ from ..domain.goals import (
     scopes_needed,
     suggest_goals,
 )
+from ..domain.insights import Insight
 from ..domain.mastery import MasteryLevel
 from ..domain.rollups import merge_moments
 from ..storage import goals as store
@@ -54,6 +56,11 @@ class GoalView:
 def goal_limits(ctx: Context) -> GoalLimits:
     """The bounds on goals: `goals.max_active_goals` from the settings, the domain's text bounds."""
     return GoalLimits(max_active_goals=ctx.settings.goals.max_active_goals)
+
+
+def default_goals_of(ctx: Context) -> list[Goal]:
+    """The six default goals of the caller, created now in their timezone."""
+    return default_goals(now=ctx.now, tz=user_tz(ctx))
 
 
 async def ensure_defaults(ctx: Context) -> None:
@@ -135,36 +142,61 @@ class GoalsEvaluated:
     milestones_reached: int = 0
 
 
-async def evaluate_goals(
-    ctx: Context, goals: Sequence[Goal], facts: LearnerFacts | None = None
-) -> GoalsEvaluated:
+@dataclass(frozen=True, slots=True)
+class GoalsPlan:
+    """A learner's goals evaluated in memory: every evaluation, and for the goals that changed the
+    `evaluated_at` each was read with, its new state and snapshots, and the insights of its events."""
+
+    evaluations: dict[str, GoalEvaluation]
+    changed: dict[str, tuple[datetime | None, Goal, tuple[GoalSnapshot, ...]]]
+    insights: dict[str, list[Insight]]
+
+    def summary(self, written: Iterable[str]) -> GoalsEvaluated:
+        """The counts of the goals actually written (another evaluation may have written the others)."""
+        mine = [self.evaluations[g] for g in written]
+        return GoalsEvaluated(
+            goals=tuple(e.goal for e in self.evaluations.values()),
+            goals_updated=len(mine),
+            goals_completed=sum(1 for e in mine if e.completed),
+            milestones_reached=sum(e.milestones_reached for e in mine),
+        )
+
+
+def plan_goals(ctx: Context, goals: Sequence[Goal], facts: LearnerFacts) -> GoalsPlan:
     """Evaluate `goals` at `ctx.now` (`domain.goals.evaluate_all`: close ended periods, roll over,
-    fail, complete, milestones) and store what changed: the goal's state, the snapshots (only on a
-    change) and the MILESTONE insights of its events. Reads a fixed number of statements whatever
-    the number of goals; a goal another evaluation stored meanwhile is left as that one wrote it."""
-    if facts is None:
-        facts = await learner_facts(ctx, topics=[g.topic for g in goals])
+    fail, complete, milestones), without writing."""
     limits = goal_limits(ctx)
     scopes = scopes_needed(goals, now=ctx.now, tz=facts.tz, limits=limits)
     summary = evaluate_all(goals, facts.goal_inputs(scopes), now=ctx.now, tz=facts.tz, limits=limits)
+    evaluations = {e.goal.id: e for e in summary.evaluations}
     changed = {
         e.goal.id: (old.evaluated_at, e.goal, e.snapshots)
         for old, e in zip(goals, summary.evaluations, strict=True)
         if e.changed
     }
-    written = await store.save_evaluations(ctx.db, user_id=ctx.user.id, evaluated=changed, now=ctx.now)
-    mine = [e for e in summary.evaluations if e.goal.id in written]
-    found = [i for e in mine for i in goal_insights(e.events, e.goal, user_id=ctx.user.id, now=ctx.now)]
+    insights = {
+        gid: goal_insights(evaluations[gid].events, evaluations[gid].goal, user_id=ctx.user.id, now=ctx.now)
+        for gid in changed
+    }
+    return GoalsPlan(evaluations, changed, insights)
+
+
+async def evaluate_goals(
+    ctx: Context, goals: Sequence[Goal], facts: LearnerFacts | None = None
+) -> GoalsEvaluated:
+    """Evaluate `goals` now (`plan_goals`) and store what changed: the goal's state, the snapshots
+    (only on a change) and the MILESTONE insights of its events. A goal another evaluation stored
+    meanwhile is left as that one wrote it."""
+    if facts is None:
+        facts = await learner_facts(ctx, topics=[g.topic for g in goals])
+    plan = plan_goals(ctx, goals, facts)
+    written = await store.save_evaluations(ctx.db, user_id=ctx.user.id, evaluated=plan.changed, now=ctx.now)
+    found = [i for gid in sorted(written) for i in plan.insights[gid]]
     if found:
         await insight_store.save(
             ctx.db, user_id=ctx.user.id, insights=found, now=ctx.now, data_through=None, rules_ran=False
         )
-    return GoalsEvaluated(
-        goals=tuple(e.goal for e in summary.evaluations),
-        goals_updated=len(mine),
-        goals_completed=sum(1 for e in mine if e.completed),
-        milestones_reached=sum(e.milestones_reached for e in mine),
-    )
+    return plan.summary(written)
 
 
 async def _evaluate_one(ctx: Context, goal: Goal) -> Goal:

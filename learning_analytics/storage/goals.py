@@ -8,6 +8,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.goals import (
     Comparison,
@@ -22,7 +23,7 @@ from ..domain.goals import (
 )
 from .db import Database
 from .locks import hold_for_transaction
-from .sql import chunks, insert_for, insert_new
+from .sql import chunks, insert_for
 from .tables import goal_progress_t, goal_state_t, goals_t
 
 
@@ -58,7 +59,7 @@ def _goal(row: Any) -> Goal:
     )
 
 
-def _state(goal: Goal) -> dict[str, Any]:
+def goal_state_values(goal: Goal) -> dict[str, Any]:
     """The columns an evaluation or an update may change."""
     p = goal.period
     return {
@@ -94,11 +95,11 @@ def _row(user_id: str, goal: Goal, now: datetime) -> dict[str, Any]:
         "template": goal.template,
         "created_at": goal.created_at,
         "updated_at": now,
-        **_state(goal),
+        **goal_state_values(goal),
     }
 
 
-def _snapshot_row(user_id: str, s: GoalSnapshot) -> dict[str, Any]:
+def snapshot_row(user_id: str, s: GoalSnapshot) -> dict[str, Any]:
     return {
         "user_id": user_id,
         "goal_id": s.goal_id,
@@ -206,9 +207,7 @@ async def ensure_defaults(db: Database, *, user_id: str, defaults: Sequence[Goal
     NOTHING, and only the transaction that inserted it stores the goals (so two first uses at once
     create them once, and a default goal deleted later is not created again). True if created now."""
     async with db.write() as conn:
-        created = await insert_new(
-            conn, goal_state_t, [{"user_id": user_id, "defaults_created_at": now}], key="user_id"
-        )
+        created = await _mark_defaults(conn, [user_id], now)
         if not created:
             return False
         # SQLAlchemy's insert (not the raw bulk helper): the milestones column is JSON
@@ -216,6 +215,32 @@ async def ensure_defaults(db: Database, *, user_id: str, defaults: Sequence[Goal
             insert_for(conn, goals_t).on_conflict_do_nothing(), [_row(user_id, g, now) for g in defaults]
         )
     return True
+
+
+async def _mark_defaults(conn: AsyncConnection, user_ids: Sequence[str], now: datetime) -> set[str]:
+    """Insert the users' `goal_state` rows (ON CONFLICT DO NOTHING); the users inserted now."""
+    created: set[str] = set()
+    for part in chunks(list(user_ids)):
+        stmt = insert_for(conn, goal_state_t).values(
+            [{"user_id": u, "defaults_created_at": now} for u in part]
+        )
+        rows = await conn.execute(stmt.on_conflict_do_nothing().returning(goal_state_t.c.user_id))
+        created.update(r[0] for r in rows)
+    return created
+
+
+async def ensure_defaults_of(
+    db: Database, *, defaults: Mapping[str, Sequence[Goal]], now: datetime
+) -> set[str]:
+    """`ensure_defaults` for many users in one transaction; returns the users whose defaults it created."""
+    if not defaults:
+        return set()
+    async with db.write() as conn:
+        created = await _mark_defaults(conn, list(defaults), now)
+        rows = [_row(u, g, now) for u in sorted(created) for g in defaults[u]]
+        if rows:
+            await conn.execute(insert_for(conn, goals_t).on_conflict_do_nothing(), rows)
+    return created
 
 
 async def defaults_created(db: Database, *, user_id: str) -> bool:
@@ -232,10 +257,12 @@ async def save_update(
     async with db.write() as conn:
         await hold_for_transaction(conn, f"goals:{user_id}")
         await conn.execute(
-            update(g).where(g.c.user_id == user_id, g.c.id == goal.id).values(**_state(goal), updated_at=now)
+            update(g)
+            .where(g.c.user_id == user_id, g.c.id == goal.id)
+            .values(**goal_state_values(goal), updated_at=now)
         )
         if snapshot is not None:
-            await conn.execute(goal_progress_t.insert(), [_snapshot_row(user_id, snapshot)])
+            await conn.execute(goal_progress_t.insert(), [snapshot_row(user_id, snapshot)])
 
 
 async def save_evaluations(
@@ -268,14 +295,14 @@ async def save_evaluations(
         if not written:
             return set()
         params = [
-            {"b_user_id": user_id, "b_id": gid, **_state(evaluated[gid][1]), "updated_at": now}
+            {"b_user_id": user_id, "b_id": gid, **goal_state_values(evaluated[gid][1]), "updated_at": now}
             for gid in sorted(written)
         ]
         # executemany: the SET clause takes the columns named by the parameters
         await conn.execute(
             update(g).where(g.c.user_id == bindparam("b_user_id"), g.c.id == bindparam("b_id")), params
         )
-        snapshots = [_snapshot_row(user_id, s) for gid in sorted(written) for s in evaluated[gid][2]]
+        snapshots = [snapshot_row(user_id, s) for gid in sorted(written) for s in evaluated[gid][2]]
         if snapshots:
             await conn.execute(goal_progress_t.insert(), snapshots)
     return written
