@@ -297,3 +297,12 @@ def test_the_snapshot_from_rollups_worked_by_hand() -> None:
     assert (s.unique_topics, s.proficient_topics, s.expert_topics) == (4, 3, 1)
     assert (s.late_night_sessions, s.early_morning_sessions, s.goals_completed) == (1, 2, 2)
     assert s.longest_session_minutes == 75.0
+
+
+def test_insight_links_open_only_the_dashboards_views() -> None:
+    from learning_analytics.domain.insights.support import DASHBOARD_VIEWS, dashboard_url
+
+    assert DASHBOARD_VIEWS == {"goals", "achievements", "progress", "topics", "insights", "quality"}
+    assert dashboard_url("quality", period="30d") == "/?view=quality&period=30d"
+    with pytest.raises(ValueError, match="no dashboard view 'trends'"):
+        dashboard_url("trends")
