@@ -1,4 +1,4 @@
-"""Achievement unlocks (once per learner and achievement), and how many learners hold each."""
+"""The achievements learners hold (unlocked once each by `evaluations.save_pass`), and how many hold each."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from .db import Database
-from .sql import chunks, insert_new
+from .sql import chunks
 from .tables import goals_t, unlocks_t, users_t
 
 
@@ -33,19 +33,6 @@ async def unlocked_of(db: Database, *, user_ids: Sequence[str]) -> dict[str, dic
             for r in rows:
                 found[r.user_id][r.achievement_id] = r.unlocked_at
     return {uid: found.get(uid, {}) for uid in user_ids}
-
-
-async def unlock(db: Database, *, user_id: str, achievement_ids: Sequence[str], at: datetime) -> set[str]:
-    """Record the unlocks; returns the ids unlocked by this call. `INSERT … ON CONFLICT DO NOTHING`
-    on the (user, achievement) primary key: however many evaluations race, each achievement is
-    unlocked once, and only the one evaluation that inserted it sees it as new."""
-    if not achievement_ids:
-        return set()
-    rows = [
-        {"user_id": user_id, "achievement_id": a, "unlocked_at": at} for a in dict.fromkeys(achievement_ids)
-    ]
-    async with db.write() as conn:
-        return await insert_new(conn, unlocks_t, rows, key="achievement_id")
 
 
 async def recent(db: Database, *, user_id: str, limit: int) -> list[tuple[str, datetime]]:
