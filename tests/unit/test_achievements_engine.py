@@ -302,7 +302,7 @@ def test_the_snapshot_from_rollups_worked_by_hand() -> None:
 def test_insight_links_open_only_the_dashboards_views() -> None:
     from learning_analytics.domain.insights.support import DASHBOARD_VIEWS, dashboard_url
 
-    assert DASHBOARD_VIEWS == {"goals", "achievements", "progress", "topics", "insights", "quality"}
+    assert {"goals", "achievements", "progress", "topics", "insights", "quality"} == DASHBOARD_VIEWS
     assert dashboard_url("quality", period="30d") == "/?view=quality&period=30d"
     with pytest.raises(ValueError, match="no dashboard view 'trends'"):
         dashboard_url("trends")
