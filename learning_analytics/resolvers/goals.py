@@ -38,6 +38,7 @@ from ..domain.mastery import MasteryLevel
 from ..domain.rollups import merge_moments
 from ..storage import goals as store
 from ..storage import insights as insight_store
+from ..storage.evaluations import LearnerWrite, save_pass
 from .calendar import user_tz
 from .context import Context
 from .learner_facts import LearnerFacts, learner_facts
@@ -190,13 +191,9 @@ async def evaluate_goals(
     if facts is None:
         facts = await learner_facts(ctx, topics=[g.topic for g in goals])
     plan = plan_goals(ctx, goals, facts)
-    written = await store.save_evaluations(ctx.db, user_id=ctx.user.id, evaluated=plan.changed, now=ctx.now)
-    found = [i for gid in sorted(written) for i in plan.insights[gid]]
-    if found:
-        await insight_store.save(
-            ctx.db, user_id=ctx.user.id, insights=found, now=ctx.now, data_through=None, rules_ran=False
-        )
-    return plan.summary(written)
+    write = LearnerWrite(ctx.user.id, goals=plan.changed, goal_insights=plan.insights)
+    written = await save_pass(ctx.db, writes=[write], now=ctx.now, unlocked_at=ctx.now)
+    return plan.summary(written.goals.get(ctx.user.id, set()))
 
 
 async def _evaluate_one(ctx: Context, goal: Goal) -> Goal:

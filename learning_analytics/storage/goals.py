@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, delete, func, select, update
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.goals import (
@@ -263,49 +263,6 @@ async def save_update(
         )
         if snapshot is not None:
             await conn.execute(goal_progress_t.insert(), [snapshot_row(user_id, snapshot)])
-
-
-async def save_evaluations(
-    db: Database,
-    *,
-    user_id: str,
-    evaluated: Mapping[str, tuple[datetime | None, Goal, Sequence[GoalSnapshot]]],
-    now: datetime,
-) -> set[str]:
-    """Store the evaluations of one learner's goals: per goal id, the `evaluated_at` it was read with,
-    its new state and the snapshots to append. Returns the ids written.
-
-    Two evaluations may race (a fold's and the scheduler's, or two processes): the write holds the
-    learner's lock (PostgreSQL; SQLite's single writer serialises anyway) and writes a goal only if
-    its stored `evaluated_at` is still the one it was read with, so the loser appends nothing twice.
-    One UPDATE and one INSERT, each executed for many rows, whatever the number of goals.
-    """
-    if not evaluated:
-        return set()
-    g = goals_t
-    async with db.write() as conn:
-        await hold_for_transaction(conn, f"goals:{user_id}")
-        rows = await conn.execute(
-            select(g.c.id, g.c.evaluated_at).where(g.c.user_id == user_id, g.c.id.in_(list(evaluated)))
-        )
-        current = {r.id: r.evaluated_at for r in rows}
-        written = {
-            gid for gid, (read_at, _, _) in evaluated.items() if gid in current and current[gid] == read_at
-        }
-        if not written:
-            return set()
-        params = [
-            {"b_user_id": user_id, "b_id": gid, **goal_state_values(evaluated[gid][1]), "updated_at": now}
-            for gid in sorted(written)
-        ]
-        # executemany: the SET clause takes the columns named by the parameters
-        await conn.execute(
-            update(g).where(g.c.user_id == bindparam("b_user_id"), g.c.id == bindparam("b_id")), params
-        )
-        snapshots = [snapshot_row(user_id, s) for gid in sorted(written) for s in evaluated[gid][2]]
-        if snapshots:
-            await conn.execute(goal_progress_t.insert(), snapshots)
-    return written
 
 
 async def delete_goal(db: Database, *, user_id: str, goal_id: str) -> bool:
