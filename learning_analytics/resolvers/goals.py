@@ -33,6 +33,7 @@ from ..domain.goals import (
     scopes_needed,
     suggest_goals,
 )
+from ..domain.goals.validation import check_room
 from ..domain.insights import Insight
 from ..domain.mastery import MasteryLevel
 from ..domain.rollups import merge_moments
@@ -214,7 +215,12 @@ async def create(ctx: Context, draft: GoalDraft) -> GoalView:
         existing=existing,
         limits=goal_limits(ctx),
     )
-    await store.create(ctx.db, user_id=ctx.user.id, goal=goal, now=ctx.now)
+    limits = goal_limits(ctx)
+
+    def room(stored: Sequence[Goal]) -> None:  # the limit again, on the goals as the write sees them
+        check_room(stored, limits, field="input")
+
+    await store.create(ctx.db, user_id=ctx.user.id, goal=goal, now=ctx.now, check_room=room)
     return (await _views(ctx, [await _evaluate_one(ctx, goal)]))[0]
 
 

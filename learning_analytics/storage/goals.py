@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -196,9 +196,22 @@ async def histories(
     return dict(found)
 
 
-async def create(db: Database, *, user_id: str, goal: Goal, now: datetime) -> None:
-    """Store a new goal."""
+async def create(
+    db: Database,
+    *,
+    user_id: str,
+    goal: Goal,
+    now: datetime,
+    check_room: Callable[[Sequence[Goal]], None] | None = None,
+) -> None:
+    """Store a new goal. `check_room` is called with the user's goals as stored inside the writing
+    transaction (the learner's lock held on PostgreSQL, the single writer on SQLite) and raises to
+    refuse: two creations at once cannot both take the last place under the limit."""
     async with db.write() as conn:
+        await hold_for_transaction(conn, f"goals:{user_id}")
+        if check_room is not None:
+            rows = await conn.execute(select(goals_t).where(goals_t.c.user_id == user_id))
+            check_room([_goal(r) for r in rows])
         await conn.execute(goals_t.insert(), [_row(user_id, goal, now)])
 
 

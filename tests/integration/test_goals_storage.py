@@ -10,24 +10,38 @@ import os
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from datetime import UTC, datetime, timedelta
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from conftest import StatementCounter
 from sqlalchemy import event, func, select
 
-from learning_analytics.domain.goals import GoalDraft, GoalFrequency, GoalStatus, GoalType
+from learning_analytics.domain.errors import InvalidInput
+from learning_analytics.domain.goals import (
+    Goal,
+    GoalDraft,
+    GoalFrequency,
+    GoalLimits,
+    GoalStatus,
+    GoalType,
+    create_goal,
+)
+from learning_analytics.domain.goals.validation import check_room
 from learning_analytics.domain.models import EventBatch, ExchangeInput, Quality, SessionInput, User
 from learning_analytics.jobs.scheduler import default_jobs
 from learning_analytics.resolvers import evaluation, goals
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.ingest import ingest_batch
 from learning_analytics.resolvers.runtime import Runtime
+from learning_analytics.storage import goals as goal_store
 from learning_analytics.storage import users
 from learning_analytics.storage.rollups.fold import fold_dirty
 from learning_analytics.storage.tables import goal_progress_t, insights_t, unlocks_t
 
 NOW = datetime(2026, 3, 18, 15, 30, tzinfo=UTC)
+UTC_ZONE = ZoneInfo("UTC")
 
 
 async def learner(runtime: Runtime, user_id: str, *, days: int = 7, topics: tuple[str, ...] = ()) -> User:
@@ -98,6 +112,7 @@ from learning_analytics.config import Settings
 from learning_analytics.resolvers import evaluation
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.runtime import Runtime, open_database
+from learning_analytics.storage import goals as goal_store
 from learning_analytics.storage import users
 
 async def main(url, start_at, now):
@@ -288,3 +303,29 @@ async def test_a_pass_reads_many_learners_in_as_many_statements_as_few(runtime: 
     many = await _statements_of_a_pass(runtime, 6)
 
     assert few == many
+
+
+async def test_two_creations_at_once_cannot_both_take_the_last_place(runtime: Runtime) -> None:
+    limits = GoalLimits(max_active_goals=7)
+    user = await learner(runtime, "ada", days=0)
+    ctx = build_context(runtime, user, now=NOW)
+    await goals.ensure_defaults(ctx)  # six of seven places
+    seen = await goal_store.list_goals(runtime.db, user_id="ada")
+    # Two requests that both validated against the same six goals, then write at once.
+    drafts = [
+        create_goal(GoalDraft(title=f"One more {i}", goal_type=GoalType.SESSIONS, target_value=3),
+                    goal_id=f"g{i}", now=NOW, tz=UTC_ZONE, existing=seen, limits=limits)
+        for i in range(2)
+    ]  # fmt: skip
+
+    def room(stored: Sequence[Goal]) -> None:
+        check_room(stored, limits, field="input")
+
+    results = await asyncio.gather(
+        *(goal_store.create(runtime.db, user_id="ada", goal=g, now=NOW, check_room=room) for g in drafts),
+        return_exceptions=True,
+    )
+
+    refused = [r for r in results if isinstance(r, InvalidInput)]
+    assert len(refused) == 1 and refused[0].code == "LIMIT"
+    assert len(await goal_store.list_goals(runtime.db, user_id="ada")) == 7
