@@ -17,14 +17,17 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from ..config import LimitSettings
+from .activity import ActivityQuery
 from .batch_limit import BatchSizeLimit
 from .documents import document_guard
 from .errors import NotFoundError
 from .failures import MaskUnexpectedErrors, Schema
+from .feedback import FeedbackQuery
 from .ingest import IngestMutation
 from .insights import InsightsMutation, InsightsQuery
 from .overview import OverviewQuery
 from .progress import ProgressQuery
+from .quality import QualityQuery
 from .scalars import DATE_TIME
 from .sessions import SessionsQuery
 from .streaks import StreakQuery
@@ -40,6 +43,9 @@ QUERIES: tuple[type, ...] = (
     TrendsQuery,
     StreakQuery,
     TopicsQuery,
+    QualityQuery,
+    FeedbackQuery,
+    ActivityQuery,
     InsightsQuery,
 )
 MUTATIONS: tuple[type, ...] = (IngestMutation, InsightsMutation)

@@ -67,6 +67,11 @@ def test_an_empty_bucket_counts_zero_and_has_no_averages() -> None:
         Metric.QUALITY,
         Metric.ENGAGEMENT,
         Metric.POSITIVE_FEEDBACK_RATE,
+        Metric.QUALITY_RELEVANCE,
+        Metric.QUALITY_HELPFULNESS,
+        Metric.QUALITY_ENGAGEMENT,
+        Metric.QUALITY_CLARITY,
+        Metric.QUALITY_ACCURACY,
     }
     assert {m for m, v in values.items() if v == 0.0} == {m for m in Metric if m.is_count}
 
