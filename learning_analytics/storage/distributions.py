@@ -21,9 +21,13 @@ from .tables import exchanges_t, sessions_t
 
 def _bin(score: ColumnElement[Any]) -> ColumnElement[Any]:
     """The bin of a score: the number of inner edges at or below it (as `quality_distribution.bin_of`)."""
+    # Literals, not bound parameters: PostgreSQL matches the grouped expression with the selected one
+    # by its text, and two renderings of the same bound values differ.
     inner = QUALITY_BIN_EDGES[1:-1]
-    whens = [(score < literal_column(repr(edge)), i) for i, edge in enumerate(inner)]
-    return case(*whens, else_=len(inner))
+    whens: list[tuple[ColumnElement[bool], ColumnElement[Any]]] = [
+        (score < literal_column(repr(edge)), literal_column(str(i))) for i, edge in enumerate(inner)
+    ]
+    return case(*whens, else_=literal_column(str(len(inner))))
 
 
 async def quality_histogram(db: Database, *, user_id: str, start: date, end: date) -> list[int]:
