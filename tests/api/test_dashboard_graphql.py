@@ -8,16 +8,18 @@ The service's clock is stopped at NOW (a Wednesday); the learner's timezone is U
 from __future__ import annotations
 
 import math
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 from support import events, exchange, feedback, gql, session
 
 from learning_analytics.resolvers import rollups
 from learning_analytics.resolvers.runtime import Runtime
 from learning_analytics.storage.rollups.fold import fold_dirty
+from learning_analytics.storage.tables import rollups_t
 
 NOW = datetime(2026, 3, 18, 15, 30, tzinfo=UTC)  # Wednesday
 TODAY = NOW.date()
@@ -304,6 +306,13 @@ async def test_the_heatmap_by_week_and_weekday_and_by_weekday_and_hour(loaded: h
 async def test_hours_past_the_hourly_retention_come_from_the_raw_rows(loaded: httpx.AsyncClient) -> None:
     runtime = runtime_of(loaded)
     await rollups.apply_retention(runtime, now=NOW)  # hourly rollups before 11 March are dropped
+    async with runtime.db.read() as conn:
+        kept = await conn.scalar(
+            select(func.count())
+            .select_from(rollups_t)
+            .where(rollups_t.c.granularity == "hour", rollups_t.c.bucket_day < date(2026, 3, 11))
+        )
+    assert kept == 0
 
     got = await data(
         loaded, f'{{ activityHeatmap(range: {{start: "2026-03-02", end: "2026-03-18"}}) {{ {HEATMAP} }} }}'
