@@ -10,7 +10,7 @@ from ..domain.heatmap import HourGrid, WeekGrid, hour_grid, week_grid
 from ..domain.periods import DateRange, Granularity, Period
 from ..domain.ranges import Span, limit_days
 from ..domain.rollups import Bucket
-from ..storage.rollups import reads as rollup_reads
+from ..storage.rollups import activity as activity_reads
 from .calendar import answer_meta, span_of
 from .context import Context
 from .meta import AnswerMeta
@@ -39,13 +39,13 @@ async def heatmap(
 
     Hours come from the hourly rollups while they are kept (`rollups.hourly_retention_days`) and,
     before that, from the raw rows' stored local hour, grouped in SQL: at most 24 rows per day of
-    the range. The grids are built in a worker thread."""
+    the range, three counts each. The grids are built in a worker thread."""
     span = limit_days(await span_of(ctx, dates or period), ctx.settings.limits.max_heatmap_days)
     uid = ctx.user.id
-    days = await rollup_reads.buckets(
+    days = await activity_reads.activity_cells(
         ctx.db, user_id=uid, granularity=Granularity.DAY, start=span.start, end=span.end
     )
-    hours = await rollup_reads.buckets(
+    hours = await activity_reads.activity_cells(
         ctx.db, user_id=uid, granularity=Granularity.HOUR, start=span.start, end=span.end
     )
     weeks, by_hour = await asyncio.to_thread(_grids, span, days, hours)
