@@ -16,8 +16,11 @@ import pytest
 from sqlalchemy import func, select
 from support import events, exchange, feedback, gql, session
 
+from learning_analytics.domain.periods import Granularity
 from learning_analytics.resolvers import rollups
 from learning_analytics.resolvers.runtime import Runtime
+from learning_analytics.storage.rollups import reads
+from learning_analytics.storage.rollups.activity import activity_cells
 from learning_analytics.storage.rollups.fold import fold_dirty
 from learning_analytics.storage.tables import rollups_t
 
@@ -420,3 +423,30 @@ async def test_a_range_sizes_the_estimated_cost_of_a_progress(loaded: httpx.Asyn
     assert "estimated cost" in refused["errors"][0]["message"]
     assert "errors" not in answered
     assert len(answered["data"]["p27"]["points"]) == 7
+
+
+async def test_the_heatmap_cells_equal_the_full_buckets_on_both_sides_of_the_horizon(
+    loaded: httpx.AsyncClient,
+) -> None:
+    runtime = runtime_of(loaded)
+    start, end = date(2026, 3, 1), date(2026, 3, 18)
+
+    async def both(granularity: Granularity) -> tuple[list[Any], list[Any]]:
+        cells = await activity_cells(
+            runtime.db, user_id="default", granularity=granularity, start=start, end=end
+        )
+        full = await reads.buckets(
+            runtime.db, user_id="default", granularity=granularity, start=start, end=end
+        )
+        return (
+            [(c.day, c.hour, c.sessions, c.exchanges, pytest.approx(c.minutes)) for c in cells],
+            [(b.day, b.hour, b.sessions, b.exchanges, b.minutes) for b in full],
+        )
+
+    for granularity in (Granularity.DAY, Granularity.HOUR):
+        cells, full = await both(granularity)
+        assert cells == full and cells
+    await rollups.apply_retention(runtime, now=NOW)
+    cells, full = await both(Granularity.HOUR)
+    assert cells == full
+    assert sum(c[2] for c in cells) == 5  # every session, B–D stored and P computed from raw rows
