@@ -21,6 +21,8 @@ class FoldResult:
     duration_ms: float = 0.0
     run_id: int | None = None
     failed: tuple[str, ...] = ()
+    # The learners whose rollups this run recomputed (their cached answers are out of date).
+    users: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,15 +32,20 @@ async def answer_meta(ctx: Context, period: Period | None) -> AnswerMeta:
     """`meta` for an answer computed now from the rollups: `dataThrough` = newest event folded; `stale`
     when the caller has events unfolded for longer than the fold interval, or their last fold failed."""
     fold = await rollup_runs.learner_fold_state(ctx.db, user_id=ctx.user.id)
+    interval = timedelta(seconds=ctx.settings.rollups.fold_interval_seconds)
+    stale = is_stale(
+        oldest_mark=fold.oldest_mark, last_failure=fold.last_failure, now=ctx.now, fold_interval=interval
+    )
+    # A fold in any process may change this answer soon: a stale one is not cached, and one showing
+    # events waiting for the fold is cached at most until they would make it stale.
+    if stale:
+        ctx.keep_for(0)
+    elif fold.oldest_mark is not None:
+        ctx.keep_for((fold.oldest_mark + interval - ctx.now).total_seconds())
     return AnswerMeta(
         period=period.rest_name if period else None,
         generated_at=ctx.now,
         cached=False,
         data_through=await rollup_reads.data_through(ctx.db, user_id=ctx.user.id),
-        stale=is_stale(
-            oldest_mark=fold.oldest_mark,
-            last_failure=fold.last_failure,
-            now=ctx.now,
-            fold_interval=timedelta(seconds=ctx.settings.rollups.fold_interval_seconds),
-        ),
+        stale=stale,
     )

@@ -23,6 +23,7 @@ from .errors import NotFoundError
 from .failures import MaskUnexpectedErrors, Schema
 from .ingest import IngestMutation
 from .insights import InsightsMutation, InsightsQuery
+from .operation_metrics import OperationMetrics
 from .overview import OverviewQuery
 from .progress import ProgressQuery
 from .scalars import DATE_TIME
@@ -63,6 +64,7 @@ def build_schema(*, introspection: bool = True, limits: LimitSettings | None = N
         document_guard(limits or LimitSettings(), hide_suggestions=not introspection),
         BatchSizeLimit,
         MaskUnexpectedErrors,
+        OperationMetrics,
     ]
     if not introspection:
         extensions.append(DisableIntrospection)
