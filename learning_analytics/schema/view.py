@@ -9,7 +9,6 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import orjson
-from starlette.background import BackgroundTask
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
@@ -46,21 +45,22 @@ class Cacheable:
     content_type: str
 
 
-def cached_response(lookup: CacheLookup, *, now: float) -> Response:
-    """The stored answer, `cached` (and past its TTL, `stale`) set in its meta and extensions."""
+async def send_cached(send: Send, lookup: CacheLookup, *, now: float) -> None:
+    """Send the stored answer, `cached` (and past its TTL, `stale`) set in its meta and extensions:
+    straight to the ASGI server, since a hit must cost as little as possible."""
     entry = lookup.entry
     assert entry is not None
     stale = lookup.freshness is Freshness.STALE
     # The stored body is `{"data":…}` (an answer with extensions of its own is never stored).
     body = entry.served_body(stale=stale)[:-1] + (_STALE_EXTENSION if stale else _HIT_EXTENSION)
-    return Response(
-        body,
-        headers={
-            "content-type": entry.content_type,
-            "age": str(max(0, int(now - entry.created))),
-            "x-cache": "STALE" if stale else "HIT",
-        },
-    )
+    headers = [
+        (b"content-type", entry.content_type.encode()),
+        (b"content-length", str(len(body)).encode()),
+        (b"age", str(max(0, int(now - entry.created))).encode()),
+        (b"x-cache", b"STALE" if stale else b"HIT"),
+    ]
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    await send({"type": "http.response.body", "body": body})
 
 
 class GraphQLApp(GraphQLOverHTTP):
@@ -76,11 +76,10 @@ class GraphQLApp(GraphQLOverHTTP):
         runtime: Runtime = request.app.state.runtime
         cacheable = await self._cacheable(request, runtime) if runtime.cache.enabled else None
         if cacheable is not None and cacheable.lookup.hit:
-            response = cached_response(cacheable.lookup, now=runtime.cache.clock())
-            if cacheable.lookup.refresh:
-                response.background = BackgroundTask(self._refresh, runtime, cacheable)
             metrics.graphql_operation(cacheable.plan.label, "cached")
-            await response(scope, receive, send)
+            await send_cached(send, cacheable.lookup, now=runtime.cache.clock())
+            if cacheable.lookup.refresh:  # after the answer is sent, as a background task would
+                await self._refresh(runtime, cacheable)
             return
         request.state.cacheable = cacheable
         response = await self.respond(request)
