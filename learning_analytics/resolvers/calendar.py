@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from ..domain.folds import LearnerFoldState
 from ..domain.periods import DateRange, Period, resolve_period
 from ..domain.rollups import is_stale
 from ..storage.rollups import reads as rollup_reads
@@ -32,6 +33,14 @@ async def answer_meta(ctx: Context, period: Period | None) -> AnswerMeta:
     """`meta` for an answer computed now from the rollups: `dataThrough` = newest event folded; `stale`
     when the caller has events unfolded for longer than the fold interval, or their last fold failed."""
     fold = await rollup_runs.learner_fold_state(ctx.db, user_id=ctx.user.id)
+    through = await rollup_reads.data_through(ctx.db, user_id=ctx.user.id)
+    return meta_of(ctx, period, fold=fold, data_through=through)
+
+
+def meta_of(
+    ctx: Context, period: Period | None, *, fold: LearnerFoldState, data_through: datetime | None
+) -> AnswerMeta:
+    """`meta` from the caller's fold state and newest folded event, read by the caller."""
     interval = timedelta(seconds=ctx.settings.rollups.fold_interval_seconds)
     stale = is_stale(
         oldest_mark=fold.oldest_mark, last_failure=fold.last_failure, now=ctx.now, fold_interval=interval
@@ -46,6 +55,6 @@ async def answer_meta(ctx: Context, period: Period | None) -> AnswerMeta:
         period=period.rest_name if period else None,
         generated_at=ctx.now,
         cached=False,
-        data_through=await rollup_reads.data_through(ctx.db, user_id=ctx.user.id),
+        data_through=data_through,
         stale=stale,
     )

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 from ..domain.streaks import Streak, compute_streak
 from ..storage.rollups import reads as rollup_reads
@@ -17,6 +18,12 @@ async def streak(ctx: Context) -> Streak:
         ctx.db, user_id=ctx.user.id, min_minutes=progress.min_minutes_per_day
     )
     last = await rollup_reads.last_activity_at(ctx.db, user_id=ctx.user.id)
+    return streak_of(ctx, days, last)
+
+
+def streak_of(ctx: Context, days: Sequence[date], last: datetime | None) -> Streak:
+    """The streak of the caller's active days (read with the config's `min_minutes_per_day`)."""
+    progress = ctx.settings.progress
     return compute_streak(
         days,
         today=user_today(ctx),

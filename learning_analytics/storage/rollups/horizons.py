@@ -32,16 +32,22 @@ async def read_horizons(conn: AsyncConnection) -> dict[Granularity, date]:
     return {Granularity(r.granularity): r.kept_from for r in rows}
 
 
-async def known_horizons(db: Database, conn: AsyncConnection) -> dict[Granularity, date]:
-    """The horizons as this process last read them (within `HORIZONS_TRUSTED_SECONDS`), else read
-    now on `conn`: a read then costs no statement for them."""
-    key = db.writer.sync_engine
-    found = _known.get(key)
-    now = time.monotonic()
-    if found is not None and now - found[0] < HORIZONS_TRUSTED_SECONDS:
+def remembered_horizons(db: Database) -> dict[Granularity, date] | None:
+    """The horizons as this process last read them, while trusted (`HORIZONS_TRUSTED_SECONDS`)."""
+    found = _known.get(db.writer.sync_engine)
+    if found is not None and time.monotonic() - found[0] < HORIZONS_TRUSTED_SECONDS:
         return dict(found[1])
+    return None
+
+
+async def known_horizons(db: Database, conn: AsyncConnection) -> dict[Granularity, date]:
+    """The horizons as this process remembers them, else read now on `conn` (and remembered): a
+    read then costs no statement for them."""
+    found = remembered_horizons(db)
+    if found is not None:
+        return found
     horizons = await read_horizons(conn)
-    _known[key] = (now, horizons)
+    _known[db.writer.sync_engine] = (time.monotonic(), horizons)
     return dict(horizons)
 
 
