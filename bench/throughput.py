@@ -69,7 +69,9 @@ def wait_ready(url: str, proc: subprocess.Popen[bytes]) -> None:
     raise SystemExit(f"{url} did not answer")
 
 
-def wrk(url: str, *, seconds: int, connections: int, script: Path | None = None) -> tuple[float, float, float]:
+def wrk(
+    url: str, *, seconds: int, connections: int, script: Path | None = None
+) -> tuple[float, float, float]:
     """(requests/s, p50 ms, p99 ms) of one wrk run (one thread)."""
     cmd = ["wrk", "-t1", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script is not None:
@@ -106,7 +108,9 @@ async def prepare(database_url: str) -> None:
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=8)
     args = parser.parse_args()
@@ -119,15 +123,24 @@ def main() -> None:
     post = work / "graphql.lua"
     body = '{"query": "' + OVERVIEW.replace('"', '\\"') + '"}'
     post.write_text(
-        'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\n'
-        f"wrk.body = [[{body}]]\n"
+        f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[{body}]]\n'
     )
     env = {**os.environ, "LA_DATABASE_URL": database_url, "LA_SCHEDULER": "off", "LA_LOG_LEVEL": "warning"}
     results: list[tuple[str, float, float, float]] = []
     run = {"seconds": args.seconds, "connections": args.connections}
 
     port = free_port()
-    uvicorn = [sys.executable, "-m", "uvicorn", "--app-dir", str(work), "--port", str(port), "--log-level", "warning"]
+    uvicorn = [
+        sys.executable,
+        "-m",
+        "uvicorn",
+        "--app-dir",
+        str(work),
+        "--port",
+        str(port),
+        "--log-level",
+        "warning",
+    ]
     proc = serve([*uvicorn, "ceiling_app:app"], env, port, "/hello")
     try:
         results.append(("ceiling: Starlette JSON route", *wrk(f"http://127.0.0.1:{port}/hello", **run)))
