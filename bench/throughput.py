@@ -154,6 +154,11 @@ def main() -> None:
         try:
             base = f"http://127.0.0.1:{port}"
             results.append((f"GraphQL overview, {label}", *wrk(f"{base}/graphql", script=post, **run)))
+            lookups = [
+                line for line in httpx.get(f"{base}/metrics", timeout=10).text.splitlines()
+                if line.startswith("analytics_cache_lookups_total")
+            ]  # fmt: skip
+            print(f"{label}: {'; '.join(lookups) or 'no cache lookups'}", file=sys.stderr)
             rest = httpx.get(f"{base}/api/analytics/overview?period=30d", timeout=10)
             if rest.status_code == 200:
                 results.append(
