@@ -133,7 +133,9 @@ def classify(
 
 
 class Plans:
-    """Plans by (document text, operation name), least recently used dropped past `entries`."""
+    """Plans by (document text, operation name), least recently used dropped past `entries`
+    (`LA_LIMITS__DOCUMENT_CACHE_ENTRIES`); a document longer than `max_cached_document_chars` is
+    never cached."""
 
     def __init__(self, limits: LimitSettings) -> None:
         self.limits = limits
@@ -149,8 +151,10 @@ class Plans:
         else:
             self._plans.move_to_end(k)
             return found
+        if len(text) > self.limits.max_cached_document_chars:
+            return None  # as with the parse cache: a document this long is not worth a second parse
         found = self._make(text, operation_name)
-        if len(text) <= self.limits.max_cached_document_chars and self.entries > 0:
+        if self.entries > 0:
             self._plans[k] = found
             while len(self._plans) > self.entries:
                 self._plans.popitem(last=False)
