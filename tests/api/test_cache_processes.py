@@ -11,6 +11,7 @@ import time
 import uuid
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 
 import httpx
 import pytest
@@ -186,3 +187,42 @@ async def test_metrics_count_requests_operations_cache_and_ingestion_behind_the_
     assert delta("analytics_ingested_items_total", kind="sessions", outcome="duplicate") == 1
     assert delta("analytics_ingest_rejected_batches_total") == 1
     assert "analytics_fold_lag_seconds" in after and "analytics_aggregation_duration_seconds" in after
+
+
+MULTIPROCESS_SCRIPT = """
+import asyncio, sys
+sys.path.insert(0, "tests")
+from support import client_for
+from learning_analytics import metrics
+from learning_analytics.config import Settings
+
+async def main():
+    async with client_for(Settings(database_url=sys.argv[1], scheduler=False)) as client:
+        for _ in range(2):
+            await client.post("/graphql", json={"query": "{ viewer { id } }"})
+        print((await client.get("/metrics")).text)
+
+asyncio.run(main())
+"""
+
+
+def test_metrics_of_several_processes_are_summed_in_multiprocess_mode(
+    settings: Settings, tmp_path: Path
+) -> None:
+    # Two processes, one after the other, write into the same directory as `serve --workers` does;
+    # the second's /metrics reports both.
+    directory = tmp_path / "metrics"  # a directory of its own: every `*.db` file in it is read as metrics
+    directory.mkdir()
+    env = {**os.environ, "PROMETHEUS_MULTIPROC_DIR": str(directory), "LA_SCHEDULER": "off"}
+    outputs = [
+        subprocess.run(
+            [sys.executable, "-c", MULTIPROCESS_SCRIPT, settings.database_url],
+            env=env, capture_output=True, text=True, timeout=120, check=True,
+        ).stdout
+        for _ in range(2)
+    ]  # fmt: skip
+
+    assert _sample(outputs[0], "analytics_dashboard_requests_total", endpoint="/graphql", status="200") == 2
+    assert _sample(outputs[1], "analytics_dashboard_requests_total", endpoint="/graphql", status="200") == 4
+    assert _sample(outputs[1], "analytics_cache_lookups_total", result="hit") == 2
+    assert _sample(outputs[1], "analytics_cache_hit_rate") == pytest.approx(0.5)
