@@ -260,3 +260,18 @@ async def test_a_rest_route_is_cached_with_an_etag_and_answers_304(service: Serv
     assert first.headers["etag"] == etag
     assert (not_modified.status_code, not_modified.content) == (304, b"")
     assert other.json()["summary"]["total_sessions"] == 5 and other.json()["meta"]["cached"] is False
+
+
+async def test_a_query_sent_by_get_is_cached_and_keyed_on_its_variables(service: Service) -> None:
+    query = "query($p: Period!) { overview(period: $p) { summary { totalSessions } meta { cached } } }"
+
+    async def get(period: str) -> httpx.Response:
+        params = {"query": query, "variables": f'{{"p": "{period}"}}'}
+        r = await service.client.get("/graphql", params=params, headers=service.auth("ada"))
+        assert r.status_code == 200, r.text
+        return r
+
+    first, again, other = await get("LAST_7_DAYS"), await get("LAST_7_DAYS"), await get("LAST_30_DAYS")
+
+    assert [meta(r)["cached"] for r in (first, again, other)] == [False, True, False]
+    assert total(again) == total(other) == 3
