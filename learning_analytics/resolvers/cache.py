@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
+from ..storage.evaluations import PassWritten
 from .context import Context
 from .runtime import Runtime
 
@@ -21,6 +22,12 @@ async def changed(ctx: Context) -> None:
 async def users_changed(runtime: Runtime, user_ids: Iterable[str]) -> None:
     """These learners' data changed (e.g. a fold moved their rollups)."""
     await runtime.cache.invalidate(list(user_ids))
+
+
+async def evaluated(ctx: Context, written: PassWritten) -> None:
+    """A goal and achievement pass wrote these learners' goals or unlocks: their answers changed."""
+    moved = {u for u, ids in written.goals.items() if ids} | {u for u, ids in written.unlocks.items() if ids}
+    await ctx.cache.invalidate(moved)
 
 
 async def clear(runtime: Runtime, *, user_id: str | None = None) -> int:

@@ -15,7 +15,7 @@ from .calendar import answer_meta, meta_of, period_range
 from .context import Context
 from .meta import AnswerMeta
 from .streaks import streak as load_streak
-from .streaks import streak_of
+from .streaks import streak_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +73,7 @@ async def overview(ctx: Context, *, period: Period) -> OverviewAnswer:
             previous=None if before is None else (before.start, before.end),
             min_minutes=ctx.settings.progress.min_minutes_per_day,
         )
-        streak = streak_of(ctx, read.active_days, read.last_activity)
+        streak = streak_from(ctx, read.active_days, read.last_activity)
         return _answer(
             period,
             read.current,

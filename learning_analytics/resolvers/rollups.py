@@ -19,7 +19,7 @@ async def fold(runtime: Runtime, *, now: datetime, record_idle: bool = False) ->
     """Fold every dirty hour into the rollups (a no-op, recording no run unless `record_idle`, when
     none is dirty); a learner whose fold fails is listed in `failed`, with their marks kept."""
     result = await folds.fold_dirty(runtime.db, now=now, record_idle=record_idle)
-    await users_changed(runtime, result.users)
+    await users_changed(runtime, result.learners)
     return result
 
 
@@ -39,7 +39,7 @@ async def rebuild(
     result = await folds.rebuild(
         runtime.db, now=now, user_id=user_id, start=start, end=end, progress=progress
     )
-    await users_changed(runtime, result.users)
+    await users_changed(runtime, result.learners)
     return result
 
 

@@ -52,6 +52,8 @@ ROOT_KINDS: dict[str, str] = {
     "goal": "goals",
     "achievements": "goals",
     "achievementStats": "goals",
+    "nextAchievements": "goals",
+    "goalSuggestions": "goals",
     "export": "export",
 }
 

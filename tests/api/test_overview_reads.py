@@ -34,7 +34,8 @@ def at(days_ago: int, hour: int = 12, minute: int = 0) -> datetime:
 @pytest.fixture
 async def client(settings: Settings) -> AsyncIterator[httpx.AsyncClient]:
     """The app without the response cache, on three sessions this week and one the week before."""
-    uncached = settings.model_copy(update={"cache": CacheSettings(enabled=False)})
+    # The key check of the auth middleware reads the database every `key_cache_seconds`: not within a test.
+    uncached = settings.model_copy(update={"cache": CacheSettings(enabled=False), "key_cache_seconds": 60})
     async with client_for(uncached) as c:
         runtime = c.app.state.runtime  # type: ignore[attr-defined]
         runtime.clock = lambda: NOW

@@ -79,7 +79,7 @@ class _Fold:
     buckets: int = 0
     chunks: int = 0
     failed: dict[str, str] = field(default_factory=dict)
-    folded: set[str] = field(default_factory=set)
+    folded: set[str] = field(default_factory=set)  # learners whose rollups this fold moved
     # Learners whose previous fold failed already: a repeated failure is logged in one line.
     known: frozenset[str] = frozenset()
 
@@ -265,7 +265,7 @@ async def run_fold(
         duration_ms=duration_ms,
         run_id=run_id,
         failed=tuple(sorted(fold.failed)),
-        users=tuple(sorted(fold.folded)),
+        learners=tuple(sorted(fold.folded - fold.failed.keys())),
     )
 
 
