@@ -98,7 +98,8 @@ async def start(settings: Settings, runtime: Runtime) -> AsyncIterator[Service]:
 
 @pytest.fixture
 async def service(cache_settings: Settings, runtime: Runtime) -> AsyncIterator[Service]:
-    async for s in start(cache_settings, runtime):
+    # The auth middleware's key check reads the database every `key_cache_seconds`: not within a test.
+    async for s in start(cache_settings.model_copy(update={"key_cache_seconds": 60}), runtime):
         yield s
 
 
