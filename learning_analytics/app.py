@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import hmac
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
 
-from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -50,8 +50,20 @@ async def readyz(request: Request) -> Response:
 
 
 async def metrics_endpoint(request: Request) -> Response:
-    await metrics.refresh(request.app.state.runtime, now=datetime.now(UTC))
-    return Response(generate_latest(), media_type=CONTENT_TYPE_LATEST)
+    """The Prometheus exposition; with `LA_METRICS_TOKEN` set, only for `Authorization: Bearer <token>`."""
+    runtime: Runtime = request.app.state.runtime
+    token = runtime.settings.metrics_token
+    if token:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+            return JSONResponse(
+                {"error": {"code": "unauthorized", "message": "/metrics needs the metrics bearer token"}},
+                status_code=401,
+                headers={"www-authenticate": 'Bearer realm="metrics"'},
+            )
+    await metrics.refresh(runtime, now=datetime.now(UTC))
+    body, content_type = metrics.exposition()
+    return Response(body, media_type=content_type)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -72,6 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
     graphql = GraphQLApp(
         build_schema(introspection=settings.introspection, limits=settings.limits),
         graphiql=settings.graphiql,
+        limits=settings.limits,
     )
     return Starlette(
         routes=[
@@ -84,6 +97,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
         # The edge answers first and last: request id, security headers, body and content-type limits.
         # Inside it, a busy database answers 503 + Retry-After wherever it shows, authentication included.
         middleware=[
+            Middleware(metrics.RequestMetrics),
             Middleware(EdgeMiddleware, max_body_bytes=settings.max_body_bytes),
             Middleware(BusyMiddleware),
             Middleware(AuthMiddleware),

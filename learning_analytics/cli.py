@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import os
 import signal
 import sys
+import tempfile
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
@@ -24,7 +26,9 @@ from .domain.errors import InvalidInput, NotFound
 from .domain.folds import FoldResult
 from .domain.models import ApiKey, User
 from .jobs.fold import close_abandoned
+from .metrics import MULTIPROCESS_DIR
 from .resolvers import auth, database, rollups, users
+from .resolvers import cache as response_cache
 from .resolvers.context import build_context
 from .resolvers.demo import is_empty, load_demo
 from .resolvers.ingest import ingest_batch
@@ -36,6 +40,8 @@ db_app = typer.Typer(help="Database schema.", no_args_is_help=True)
 users_app = typer.Typer(help="Users and API keys.", no_args_is_help=True)
 app.add_typer(db_app, name="db")
 app.add_typer(users_app, name="users")
+cache_app = typer.Typer(help="The response cache.", no_args_is_help=True)
+app.add_typer(cache_app, name="cache")
 
 console = Console()
 err = Console(stderr=True)
@@ -104,12 +110,23 @@ def serve(
             )
         return refusal
 
+    if workers > 1 and not settings.cache_url and settings.cache.enabled:
+        # Each worker would hold its own in-memory cache, and one worker's ingestion or fold could
+        # not invalidate what another still serves: the workers must share a Redis (or no cache).
+        err.print(
+            "[red]error:[/red] --workers > 1 needs a shared response cache: set LA_CACHE_URL=redis://… "
+            "(or LA_CACHE__ENABLED=false)"
+        )
+        raise typer.Exit(2)
     refusal = _run(settings, prepare)
     if refusal:
         err.print(f"[red]error:[/red] {refusal}")
         raise typer.Exit(2)
     if workers > 1:
-        # Each worker builds its app from the same environment.
+        # Each worker builds its app from the same environment; their metrics are summed at /metrics
+        # through prometheus-client's multiprocess mode, in a fresh directory unless one is given.
+        if not os.environ.get(MULTIPROCESS_DIR):
+            os.environ[MULTIPROCESS_DIR] = tempfile.mkdtemp(prefix="la-metrics-")
         uvicorn.run(
             "learning_analytics.app:create_app",
             factory=True,
@@ -369,10 +386,37 @@ def aggregate(
         raise typer.Exit(1)
 
 
+@cache_app.command("clear")
+def cache_clear(
+    user: str = typer.Option(None, "--user", help="Only this user's answers (default: every answer)."),
+) -> None:
+    """Drop cached answers from the shared cache (LA_CACHE_URL); the in-memory cache lives and dies
+    with each server process, so there is nothing to clear from here without Redis."""
+    settings = get_settings()
+    if not settings.cache_url:
+        err.print(
+            "[red]error:[/red] LA_CACHE_URL is not set: the in-memory cache belongs to the server process "
+            "(restart it to empty it)"
+        )
+        raise typer.Exit(2)
+
+    async def work(runtime: Runtime) -> int:
+        return await response_cache.clear(runtime, user_id=user)
+
+    dropped = _run(settings, work, upgrade=False)
+    who = f"user {user!r}" if user else "every user"
+    typer.echo(f"cleared {dropped} cached answer(s) of {who}")
+
+
 @app.command()
 def worker() -> None:
     """Run the scheduled jobs (rollup folds, retention) without the API, until Ctrl-C or SIGTERM."""
     settings = get_settings()
+    if not settings.cache_url:
+        err.print(
+            "[yellow]warning:[/yellow] LA_CACHE_URL is not set: the API processes' in-memory caches do not "
+            "hear of this worker's folds (their answers catch up within the fold interval)"
+        )
 
     async def work(runtime: Runtime) -> None:
         stop = asyncio.Event()

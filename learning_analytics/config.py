@@ -135,6 +135,20 @@ class RollupSettings(Section):
     monthly_retention_days: int | None = None  # kept indefinitely
 
 
+class CacheSettings(Section):
+    """The response cache (`LA_CACHE__*`); the store is memory unless `LA_CACHE_URL` names a Redis."""
+
+    enabled: bool = True
+    # The in-memory store holds at most this many bytes of answers (least recently used go first).
+    max_bytes: int = Field(default=64 * 1024 * 1024, ge=0)
+    # A larger answer is served but never stored (memory and Redis alike).
+    max_entry_bytes: int = Field(default=1024 * 1024, ge=0)
+    # Prefix of every Redis key, so several deployments (or test runs) can share one Redis.
+    key_prefix: str = "la:"
+    # A Redis that answers slower than this fails the request's cache step, never the request.
+    timeout_seconds: float = Field(default=0.5, gt=0)
+
+
 class LimitSettings(BaseModel):
     """Bounds on every input and every answer (`LA_LIMITS__*`). Hitting one is a 4xx (REST) or a
     typed / `BAD_USER_INPUT` error (GraphQL) that names the limit; the README lists each one."""
@@ -233,6 +247,10 @@ class Settings(BaseSettings):
     graphiql: bool = True
     introspection: bool = True
     log_level: str = "info"
+    # `redis://host:port/db`: the response cache is shared by every process using it; unset, in memory.
+    cache_url: str | None = None
+    # When set, `/metrics` answers only requests carrying `Authorization: Bearer <token>`.
+    metrics_token: str | None = None
 
     database: DatabaseSettings = Field(default_factory=DatabaseSettings)
     progress: ProgressSettings = Field(default_factory=ProgressSettings)
@@ -243,6 +261,7 @@ class Settings(BaseSettings):
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     rollups: RollupSettings = Field(default_factory=RollupSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
+    cache: CacheSettings = Field(default_factory=CacheSettings)
 
     @model_validator(mode="after")
     def _share_the_anomaly_thresholds(self) -> Settings:

@@ -8,6 +8,7 @@ the loopback ones (and those in `LA_ALLOWED_HOSTS`) closes it.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 
 LOOPBACK_NAMES = frozenset({"localhost"})
@@ -33,6 +34,7 @@ def split_host(host: str) -> tuple[str, int | None] | None:
     return name.rstrip("."), port
 
 
+@functools.lru_cache(maxsize=256)  # asked on every request without keys, with a few distinct names
 def is_loopback_name(name: str) -> bool:
     if name in LOOPBACK_NAMES:
         return True

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from ..metrics import FOLD_FAILURES
+from ..metrics import FOLD_FAILURES, aggregation
 from ..resolvers import rollups
 from ..resolvers.runtime import Runtime
 from . import goals
@@ -21,6 +21,7 @@ async def fold(runtime: Runtime, now: datetime) -> None:
     """
     result = await rollups.fold(runtime, now=now)
     if result.marks:
+        aggregation(result.kind, result.duration_ms)
         log.info(
             "folded %d dirty hours (%d days, %d rollup rows) in %.0f ms",
             result.marks, result.days, result.buckets, result.duration_ms,

@@ -3,10 +3,11 @@ covers (`span_of`, used by every analytics answer)."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from ..domain.errors import InvalidInput
+from ..domain.folds import LearnerFoldState
 from ..domain.periods import DateRange, Period, resolve_period
 from ..domain.ranges import RANGE_FIELD, Span, choose_range, explicit_range, resolve_span
 from ..domain.rollups import is_stale
@@ -62,15 +63,28 @@ async def answer_meta(ctx: Context, period: Period | Span | None) -> AnswerMeta:
     """`meta` for an answer computed now from the rollups: `dataThrough` = newest event folded; `stale`
     when the caller has events unfolded for longer than the fold interval, or their last fold failed."""
     fold = await rollup_runs.learner_fold_state(ctx.db, user_id=ctx.user.id)
+    through = await rollup_reads.data_through(ctx.db, user_id=ctx.user.id)
+    return meta_of(ctx, period, fold=fold, data_through=through)
+
+
+def meta_of(
+    ctx: Context, period: Period | Span | None, *, fold: LearnerFoldState, data_through: datetime | None
+) -> AnswerMeta:
+    """`meta` from the caller's fold state and newest folded event, read by the caller."""
+    interval = timedelta(seconds=ctx.settings.rollups.fold_interval_seconds)
+    stale = is_stale(
+        oldest_mark=fold.oldest_mark, last_failure=fold.last_failure, now=ctx.now, fold_interval=interval
+    )
+    # A fold in any process may change this answer soon: a stale one is not cached, and one showing
+    # events waiting for the fold is cached at most until they would make it stale.
+    if stale:
+        ctx.keep_for(0)
+    elif fold.oldest_mark is not None:
+        ctx.keep_for((fold.oldest_mark + interval - ctx.now).total_seconds())
     return AnswerMeta(
         period=period.label if isinstance(period, Span) else period.rest_name if period else None,
         generated_at=ctx.now,
         cached=False,
-        data_through=await rollup_reads.data_through(ctx.db, user_id=ctx.user.id),
-        stale=is_stale(
-            oldest_mark=fold.oldest_mark,
-            last_failure=fold.last_failure,
-            now=ctx.now,
-            fold_interval=timedelta(seconds=ctx.settings.rollups.fold_interval_seconds),
-        ),
+        data_through=data_through,
+        stale=stale,
     )

@@ -13,7 +13,7 @@ from ..domain.goals import Goal
 from ..domain.models import User
 from ..storage import goals as goal_store
 from ..storage.evaluations import LearnerWrite, PassWritten, save_pass
-from . import achievements, goals
+from . import achievements, cache, goals
 from .context import Context, build_context
 from .learner_facts import LearnerFacts, facts_of
 from .runtime import Runtime
@@ -103,6 +103,7 @@ async def evaluate_learner(ctx: Context) -> LearnerEvaluation:
     by_user, facts = await _prepare([ctx])
     write, plan = _plan(ctx, by_user[ctx.user.id], facts[ctx.user.id])
     written = await save_pass(ctx.db, writes=[write], now=ctx.now, unlocked_at=ctx.now)
+    await cache.evaluated(ctx, written)
     return _result(ctx.user.id, plan, written)
 
 
@@ -151,6 +152,7 @@ async def evaluate_learners(
             log.warning("the evaluation of %d learners failed together: one by one now", len(contexts))
             await one_by_one(contexts)
             continue
+        await cache.evaluated(contexts[0], written)
         done += [_result(uid, plan, written) for uid, (_, plan) in plans.items()]
     order = {u.id: i for i, u in enumerate(users)}
     return EvaluationRun(learners=tuple(sorted(done, key=lambda e: order[e.user_id])), failed=failed)

@@ -40,6 +40,7 @@ from ..domain.rollups import merge_moments
 from ..storage import goals as store
 from ..storage import insights as insight_store
 from ..storage.evaluations import LearnerWrite, save_pass
+from . import cache
 from .calendar import user_tz
 from .context import Context
 from .learner_facts import LearnerFacts, learner_facts
@@ -72,6 +73,7 @@ async def ensure_defaults(ctx: Context) -> None:
         return
     goals = default_goals(now=ctx.now, tz=user_tz(ctx))
     await store.ensure_defaults(ctx.db, user_id=ctx.user.id, defaults=goals, now=ctx.now)
+    await cache.changed(ctx)
 
 
 def pace_of(goal: Goal, facts: LearnerFacts, ctx: Context) -> Pace:
@@ -194,6 +196,7 @@ async def evaluate_goals(
     plan = plan_goals(ctx, goals, facts)
     write = LearnerWrite(ctx.user.id, goals=plan.changed, goal_insights=plan.insights)
     written = await save_pass(ctx.db, writes=[write], now=ctx.now, unlocked_at=ctx.now)
+    await cache.evaluated(ctx, written)
     return plan.summary(written.goals.get(ctx.user.id, set()))
 
 
@@ -221,6 +224,7 @@ async def create(ctx: Context, draft: GoalDraft) -> GoalView:
         check_room(stored, limits, field="input")
 
     await store.create(ctx.db, user_id=ctx.user.id, goal=goal, now=ctx.now, check_room=room)
+    await cache.changed(ctx)
     return (await _views(ctx, [await _evaluate_one(ctx, goal)]))[0]
 
 
@@ -239,6 +243,7 @@ async def update(ctx: Context, goal_id: str, changes: GoalChanges) -> GoalView:
     await store.save_update(
         ctx.db, user_id=ctx.user.id, goal=applied.goal, snapshot=applied.snapshot, now=ctx.now
     )
+    await cache.changed(ctx)
     found = goal_insights(applied.events, applied.goal, user_id=ctx.user.id, now=ctx.now)
     if found:
         await insight_store.save(
@@ -255,6 +260,7 @@ async def delete(ctx: Context, goal_id: str) -> str:
     await ensure_defaults(ctx)
     if not await store.delete_goal(ctx.db, user_id=ctx.user.id, goal_id=goal_id):
         raise NotFound(f"no goal {goal_id!r}", id=goal_id)
+    await cache.changed(ctx)
     return goal_id
 
 

@@ -2,14 +2,25 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import timedelta
 
 from ..config import Settings
 from ..domain import ingest
-from ..domain.errors import NotFound
+from ..domain.errors import InvalidInput, NotFound
 from ..domain.models import EventBatch, IngestSummary, Session, SessionInput
 from ..storage import events, sessions
+from . import cache
 from .context import Context
+
+# Told of every batch's outcome, whatever edge sent it: its summary, or None when it was refused as
+# invalid. The metrics subscribe here (they sit above the use cases and count what they hear).
+INGEST_OBSERVERS: list[Callable[[IngestSummary | None], None]] = []
+
+
+def _notify(summary: IngestSummary | None) -> None:
+    for observe in INGEST_OBSERVERS:
+        observe(summary)
 
 
 def ingest_limits(settings: Settings) -> ingest.IngestLimits:
@@ -31,8 +42,16 @@ def ingest_limits(settings: Settings) -> ingest.IngestLimits:
 
 async def ingest_batch(ctx: Context, batch: EventBatch) -> IngestSummary:
     """Store a batch of sessions, exchanges and feedback exactly once per client id; all or nothing."""
-    valid = ingest.validate_batch(batch, now=ctx.now, limits=ingest_limits(ctx.settings))
-    return await events.store_batch(ctx.db, user=ctx.user, batch=valid, now=ctx.now)
+    try:
+        valid = ingest.validate_batch(batch, now=ctx.now, limits=ingest_limits(ctx.settings))
+        summary = await events.store_batch(ctx.db, user=ctx.user, batch=valid, now=ctx.now)
+    except InvalidInput:
+        _notify(None)
+        raise
+    _notify(summary)
+    if summary.accepted:
+        await cache.changed(ctx)
+    return summary
 
 
 async def record_session(ctx: Context, session: SessionInput) -> Session:

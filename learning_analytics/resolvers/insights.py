@@ -23,6 +23,7 @@ from ..domain.periods import DateRange, Granularity
 from ..storage import insights as store
 from ..storage.rollups import reads as rollup_reads
 from ..storage.rollups import topics as topic_rollups
+from . import cache
 from .calendar import user_today, user_tz
 from .context import Context
 from .progress import daily_series
@@ -114,7 +115,10 @@ async def regenerate(ctx: Context) -> int:
     inputs = await build_inputs(ctx)
     # The rule catalog is pure CPU work over a year of buckets: it runs off the event loop.
     found = await asyncio.to_thread(generate_insights, inputs, thresholds(ctx))
-    return await store.save(ctx.db, user_id=ctx.user.id, insights=found, now=ctx.now, data_through=through)
+    new = await store.save(ctx.db, user_id=ctx.user.id, insights=found, now=ctx.now, data_through=through)
+    # Regenerated insights may carry new numbers even under known ids: the answers showing them change.
+    await cache.changed(ctx)
+    return new
 
 
 async def refresh_if_stale(ctx: Context) -> None:
@@ -157,6 +161,7 @@ async def _set(ctx: Context, insight_id: str, **values: object) -> StoredInsight
     found = await store.set_fields(ctx.db, user_id=ctx.user.id, insight_id=insight_id, **values)
     if found is None:
         raise NotFound(f"no insight {insight_id!r}", id=insight_id)
+    await cache.changed(ctx)
     return found
 
 
@@ -170,4 +175,7 @@ async def rate(ctx: Context, insight_id: str, *, helpful: bool) -> StoredInsight
 
 
 async def mark_viewed(ctx: Context) -> int:
-    return await store.mark_viewed(ctx.db, user_id=ctx.user.id, now=ctx.now)
+    marked = await store.mark_viewed(ctx.db, user_id=ctx.user.id, now=ctx.now)
+    if marked:
+        await cache.changed(ctx)
+    return marked

@@ -11,12 +11,14 @@ from ..domain.ranges import Span
 from ..domain.rollups import Bucket
 from ..domain.streaks import Streak
 from ..storage import distributions
+from ..storage.rollups import overview as overview_reads
 from ..storage.rollups import reads as rollup_reads
 from ..storage.rollups import topics as topic_rollups
-from .calendar import answer_meta, span_of
+from .calendar import answer_meta, meta_of, span_of
 from .context import Context
 from .meta import AnswerMeta
 from .streaks import streak as load_streak
+from .streaks import streak_from
 
 
 @dataclass(frozen=True, slots=True)
@@ -81,8 +83,46 @@ async def overview(
     """Totals of the period — or of the explicit local `dates`, when given — (sessions, exchanges,
     exchange-weighted quality, minutes, topics, median session minutes unless `with_median` is
     False), the change of sessions, quality and engagement (exchanges per session) against the
-    previous period of equal length, and the streak."""
+    previous period of equal length, and the streak.
+
+    One statement reads the totals, streak days, topics and freshness (plus the first day for
+    ALL_TIME, and the median's own read when asked) while every day rollup is stored; with a
+    retention horizon for days, the reads go piece by piece, below it from raw rows."""
     span = await span_of(ctx, dates or period)
+    r, before = span.current, span.previous
+    if not await overview_reads.fits(ctx.db):
+        return await _overview_piecewise(ctx, span, with_median=with_median)
+    read = await overview_reads.overview_read(
+        ctx.db,
+        user_id=ctx.user.id,
+        current=(r.start, r.end),
+        previous=None if before is None else (before.start, before.end),
+        min_minutes=ctx.settings.progress.min_minutes_per_day,
+    )
+    streak = streak_from(ctx, read.active_days, read.last_activity)
+    median = await median_session_minutes(ctx, start=r.start, end=r.end) if with_median else None
+    previous = read.previous if before is not None else Bucket(granularity=Granularity.DAY, day=r.start)
+    return OverviewAnswer(
+        period=span.period,
+        span=span,
+        summary=Summary(
+            total_sessions=read.current.sessions,
+            total_exchanges=read.current.exchanges,
+            avg_quality=read.current.avg_quality,
+            streak_days=streak.current,
+            unique_topics=read.unique_topics,
+            total_minutes=read.current.minutes,
+            median_session_minutes=median,
+        ),
+        sessions=period_change(float(read.current.sessions), float(previous.sessions)),
+        quality=_change(read.current.avg_quality, previous.avg_quality),
+        engagement=_change(read.current.engagement, previous.engagement),
+        streak=streak,
+        meta=meta_of(ctx, span, fold=read.fold, data_through=read.data_through),
+    )
+
+
+async def _overview_piecewise(ctx: Context, span: Span, *, with_median: bool) -> OverviewAnswer:
     r, before = span.current, span.previous
     uid = ctx.user.id
     current = await rollup_reads.day_totals(ctx.db, user_id=uid, start=r.start, end=r.end)

@@ -11,13 +11,16 @@ from ..domain.periods import Granularity
 from ..storage import users
 from ..storage.rollups import fold as folds
 from ..storage.rollups import retention, runs
+from .cache import users_changed
 from .runtime import Runtime
 
 
 async def fold(runtime: Runtime, *, now: datetime, record_idle: bool = False) -> FoldResult:
     """Fold every dirty hour into the rollups (a no-op, recording no run unless `record_idle`, when
     none is dirty); a learner whose fold fails is listed in `failed`, with their marks kept."""
-    return await folds.fold_dirty(runtime.db, now=now, record_idle=record_idle)
+    result = await folds.fold_dirty(runtime.db, now=now, record_idle=record_idle)
+    await users_changed(runtime, result.learners)
+    return result
 
 
 async def rebuild(
@@ -33,7 +36,11 @@ async def rebuild(
     user (NotFound if there is no such user) or everyone; `progress` gets (days done, days in all)."""
     if user_id is not None and await users.get_user(runtime.db, user_id=user_id) is None:
         raise NotFound(f"no user {user_id!r}", id=user_id)
-    return await folds.rebuild(runtime.db, now=now, user_id=user_id, start=start, end=end, progress=progress)
+    result = await folds.rebuild(
+        runtime.db, now=now, user_id=user_id, start=start, end=end, progress=progress
+    )
+    await users_changed(runtime, result.learners)
+    return result
 
 
 async def apply_retention(runtime: Runtime, *, now: datetime) -> RetentionResult:

@@ -69,21 +69,24 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
             await super().__call__(scope, receive, send)
             return
         request = Request(scope, receive=receive)
+        response = await self.respond(request)
+        await response(scope, receive, send)
+
+    async def respond(self, request: Request) -> Response:
+        """The response to one HTTP request: GraphiQL, or the operation run through the schema."""
         try:
             if self.should_render_graphql_ide(self.request_adapter_class(request)):
                 if not self.graphql_ide:
                     raise HTTPException(404, "GraphiQL is switched off (LA_GRAPHIQL=false)")
-                response = await self.render_graphql_ide(request)
-            else:
-                response = await self.run(request)
+                return await self.render_graphql_ide(request)
+            return await self.run(request)
         except HTTPException as e:
-            response = graphql_error_response(
+            return graphql_error_response(
                 e.status_code,
                 code=HTTPStatus(e.status_code).phrase.upper().replace(" ", "_").replace("-", "_"),
                 message=e.reason,
                 accept=request.headers.get("accept"),
             )
-        await response(scope, receive, send)
 
     @cached_property
     def _graphiql(self) -> tuple[str, str]:

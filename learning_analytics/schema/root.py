@@ -27,6 +27,7 @@ from .feedback import FeedbackQuery
 from .goals import GoalsMutation, GoalsQuery
 from .ingest import IngestMutation
 from .insights import InsightsMutation, InsightsQuery
+from .operation_metrics import OperationMetrics
 from .overview import OverviewQuery
 from .progress import ProgressQuery
 from .quality import QualityQuery
@@ -73,6 +74,7 @@ def build_schema(*, introspection: bool = True, limits: LimitSettings | None = N
         document_guard(limits or LimitSettings(), hide_suggestions=not introspection),
         BatchSizeLimit,
         MaskUnexpectedErrors,
+        OperationMetrics,
     ]
     if not introspection:
         extensions.append(DisableIntrospection)

@@ -12,7 +12,7 @@ from ..db import Database
 from ..tables import exchanges_t, feedback_t, rollups_t, sessions_t
 from ..types import UTCDateTime
 from .fallback import computed_buckets
-from .horizons import read_horizons
+from .horizons import known_horizons
 from .measures import MEASURES, bucket_from_row
 
 # Retention only ever deletes whole buckets older than a granularity's horizon (`rollup_horizons`),
@@ -44,7 +44,7 @@ async def buckets(
     first = bucket_start(granularity, start)
     found: list[Bucket] = []
     async with db.read() as conn:
-        horizons = await read_horizons(conn)
+        horizons = await known_horizons(db, conn)
         kept = horizons.get(granularity)
         if kept is not None and first < kept:
             last = min(kept - _ONE_DAY, _last_day(granularity, bucket_start(granularity, end)))
@@ -73,7 +73,7 @@ async def day_totals(db: Database, *, user_id: str, start: date, end: date) -> B
     minimums, max of the maximums — exact, computed in SQL over the day rollups. Labelled DAY, `start`."""
     r = rollups_t
     async with db.read() as conn:
-        horizons = await read_horizons(conn)
+        horizons = await known_horizons(db, conn)
         kept = horizons.get(Granularity.DAY)
         parts: list[Bucket] = []
         if kept is not None and start < kept:
@@ -106,7 +106,7 @@ async def active_days(db: Database, *, user_id: str, min_minutes: float = 0) -> 
     study (session minutes counted on the day the session started), in order."""
     r = rollups_t
     async with db.read() as conn:
-        horizons = await read_horizons(conn)
+        horizons = await known_horizons(db, conn)
         kept = horizons.get(Granularity.DAY)
         days: list[date] = []
         if kept is not None:
@@ -157,7 +157,7 @@ async def first_day(db: Database, *, user_id: str) -> date | None:
     """The user's first local day with any session, exchange or feedback."""
     r = rollups_t
     async with db.read() as conn:
-        horizons = await read_horizons(conn)
+        horizons = await known_horizons(db, conn)
         if Granularity.DAY not in horizons:
             stored: date | None = await conn.scalar(
                 select(func.min(r.c.bucket_day)).where(

@@ -11,7 +11,7 @@ from ...domain.periods import Granularity, bucket_start
 from ..db import Database
 from ..sql import insert_for
 from ..tables import horizons_t, rollups_t, runs_t
-from .horizons import read_horizons
+from .horizons import forget_horizons, read_horizons
 from .runs import alive, finish_run, start_run
 
 # Runs are an operational log: a quarter of history is plenty to look back on.
@@ -58,6 +58,7 @@ async def apply_retention(
             )
         status = "ok"
     finally:
+        forget_horizons(db)
         await finish_run(
             db, run_id, started_at=now, status=status, buckets=deleted,
             duration_ms=(time.perf_counter() - clock) * 1000,

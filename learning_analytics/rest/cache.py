@@ -1,0 +1,123 @@
+"""The response cache for REST GET routes: `@cached_route("overview")` answers stored bytes with an
+ETag, and 304 when the client's `If-None-Match` names it.
+
+The key is the caller, the route, the sorted query parameters, and the caller's timezone and local
+day; the policy is the seed's CACHE_CONFIG entry of the route's kind. Only a 200 answer is kept,
+for at most as long as the use case allows (`Context.keep_for`, through `request.state.context`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from functools import wraps
+from zoneinfo import ZoneInfo
+
+from starlette.background import BackgroundTask
+from starlette.requests import Request
+from starlette.responses import Response
+
+from .. import metrics
+from ..cache import CacheLookup, CachePolicy, Freshness
+from ..cache.core import cache_key
+from ..domain.models import User
+from ..resolvers.runtime import Runtime
+
+Endpoint = Callable[[Request], Awaitable[Response]]
+
+
+def route_key(user: User, route: str, params: list[tuple[str, str]], *, today: str) -> bytes:
+    """The key of a GET: user, route, and the query parameters in sorted order (so `a=1&b=2` and
+    `b=2&a=1` share an answer)."""
+    flat = "&".join(f"{k}={v}" for k, v in sorted(params))
+    return cache_key(b"rest", route, user.id, user.timezone, today, flat)
+
+
+def _etag_matches(header: str | None, etag: str) -> bool:
+    if not header:
+        return False
+    if header.strip() == "*":
+        return True
+    opaque = etag.removeprefix("W/")
+    return any(tag.strip().removeprefix("W/") == opaque for tag in header.split(","))
+
+
+def _served(lookup: CacheLookup, request: Request, now: float) -> Response:
+    entry = lookup.entry
+    assert entry is not None
+    stale = lookup.freshness is Freshness.STALE
+    headers = {
+        "etag": entry.etag,
+        "cache-control": "private, no-cache",
+        "age": str(max(0, int(now - entry.created))),
+        "x-cache": "STALE" if stale else "HIT",
+    }
+    if _etag_matches(request.headers.get("if-none-match"), entry.etag):
+        return Response(status_code=304, headers=headers)
+    return Response(entry.served_body(stale=stale), headers={**headers, "content-type": entry.content_type})
+
+
+async def _compute_and_store(
+    endpoint: Endpoint, request: Request, runtime: Runtime, lookup: CacheLookup, policy: CachePolicy
+) -> Response:
+    user: User = request.state.user
+    response = await endpoint(request)
+    ctx = getattr(request.state, "context", None)
+    capped = policy.capped(getattr(ctx, "max_age", None))
+    if response.status_code != 200 or capped is None:
+        runtime.cache.release(user.id, lookup.key)
+        return response
+    body = bytes(response.body)
+    entry = await runtime.cache.store(
+        user.id,
+        lookup,
+        body,
+        content_type=response.headers.get("content-type", "application/json"),
+        policy=capped,
+    )
+    if entry is not None:
+        response.headers["etag"] = entry.etag
+        response.headers["cache-control"] = "private, no-cache"
+        if _etag_matches(request.headers.get("if-none-match"), entry.etag):
+            return Response(
+                status_code=304, headers={"etag": entry.etag, "cache-control": "private, no-cache"}
+            )
+    response.headers["x-cache"] = "MISS"
+    return response
+
+
+def cached_route(kind: str, *, route: str | None = None) -> Callable[[Endpoint], Endpoint]:
+    """Serve a GET endpoint through the response cache under the policy of `kind` (a CACHE_CONFIG key).
+
+    The endpoint must put the request's `Context` in `request.state.context` when it builds one, so
+    an answer the use case marks as short-lived (`keep_for`) is kept only that long.
+    """
+
+    def decorate(endpoint: Endpoint) -> Endpoint:
+        name = route or kind
+
+        @wraps(endpoint)
+        async def serve(request: Request) -> Response:
+            runtime: Runtime = request.app.state.runtime
+            cache = runtime.cache
+            policy = cache.policies.get(kind)
+            user: User | None = getattr(request.state, "user", None)
+            if not cache.enabled or policy is None or policy.ttl_seconds <= 0 or user is None:
+                return await endpoint(request)
+            today = runtime.clock().astimezone(ZoneInfo(user.timezone)).date().isoformat()
+            key = route_key(user, name, request.query_params.multi_items(), today=today)
+            lookup = await cache.lookup(user.id, key)
+            if lookup is None:
+                return await endpoint(request)
+            metrics.cache_lookup(lookup)
+            if lookup.hit:
+                response = _served(lookup, request, cache.clock())
+                if lookup.refresh:
+                    response.background = BackgroundTask(
+                        _compute_and_store, endpoint, request, runtime, lookup, policy
+                    )
+                return response
+            return await _compute_and_store(endpoint, request, runtime, lookup, policy)
+
+        return serve
+
+    return decorate

@@ -1,0 +1,278 @@
+"""The response cache through the real app, in memory and on the local Redis: hits answer stored bytes
+without SQL or resolvers, invalidation is per learner, TTLs and stale-while-revalidate follow the
+cache's clock, and no answer ever crosses learners."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import AsyncIterator, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import httpx
+import pytest
+from conftest import StatementCounter
+from sqlalchemy import event
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from support import client_for
+
+from learning_analytics.config import CacheSettings, Settings
+from learning_analytics.domain.models import EventBatch, SessionInput
+from learning_analytics.resolvers import overview as overview_resolver
+from learning_analytics.resolvers import rollups
+from learning_analytics.resolvers.context import build_context
+from learning_analytics.resolvers.ingest import ingest_batch
+from learning_analytics.resolvers.meta import AnswerMeta
+from learning_analytics.resolvers.runtime import Runtime
+from learning_analytics.rest.cache import cached_route
+from learning_analytics.rest.responses import JSONResponse
+from learning_analytics.storage import users
+
+REDIS_URL = os.environ.get("LA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
+NOW = datetime(2026, 3, 18, 15, 30, tzinfo=UTC)
+OVERVIEW = "{ overview(period: LAST_7_DAYS) { summary { totalSessions } meta { cached stale } } }"
+
+
+def redis_settings(settings: Settings) -> Settings:
+    """The settings on the local Redis, under a prefix of this test alone (parallel runs never meet)."""
+    return settings.model_copy(
+        update={"cache_url": REDIS_URL, "cache": CacheSettings(key_prefix=f"la-test-{uuid.uuid4().hex}:")}
+    )
+
+
+@pytest.fixture(params=["memory", "redis"])
+def cache_settings(request: pytest.FixtureRequest, settings: Settings) -> Settings:
+    return redis_settings(settings) if request.param == "redis" else settings
+
+
+def sessions(prefix: str, days: int) -> EventBatch:
+    """One 30-minute session on each of the `days` days before NOW's day."""
+    return EventBatch(
+        sessions=tuple(
+            SessionInput(
+                id=f"{prefix}{d}",
+                started_at=NOW - timedelta(days=d, hours=1),
+                ended_at=NOW - timedelta(days=d, minutes=30),
+            )
+            for d in range(1, days + 1)
+        )
+    )
+
+
+@dataclass
+class Service:
+    client: httpx.AsyncClient
+    runtime: Runtime
+    keys: dict[str, str]
+    clock: list[float]
+
+    async def overview(self, who: str, query: str = OVERVIEW) -> httpx.Response:
+        r = await self.client.post("/graphql", json={"query": query}, headers=self.auth(who))
+        assert r.status_code == 200, r.text
+        return r
+
+    def auth(self, who: str) -> dict[str, str]:
+        return {"Authorization": f"Bearer {self.keys[who]}"}
+
+
+async def start(settings: Settings, runtime: Runtime) -> AsyncIterator[Service]:
+    """ada studied 3 days, bob 5 (folded); the app's clock is NOW, its cache's clock `clock[0]`."""
+    keys = {}
+    for uid, days in (("ada", 3), ("bob", 5)):
+        user = await users.create_user(runtime.db, user_id=uid, name=uid, timezone="UTC", now=NOW)
+        keys[uid] = await users.create_key(runtime.db, user_id=uid, now=NOW)
+        await ingest_batch(build_context(runtime, user, now=NOW), sessions(uid, days))
+    await rollups.fold(runtime, now=NOW)
+    async with client_for(settings) as client:
+        app_runtime: Runtime = client.app.state.runtime  # type: ignore[attr-defined]
+        app_runtime.clock = lambda: NOW
+        clock = [1_000_000.0]
+        app_runtime.cache.clock = lambda: clock[0]
+        yield Service(client, app_runtime, keys, clock)
+
+
+@pytest.fixture
+async def service(cache_settings: Settings, runtime: Runtime) -> AsyncIterator[Service]:
+    # The auth middleware's key check reads the database every `key_cache_seconds`: not within a test.
+    async for s in start(cache_settings.model_copy(update={"key_cache_seconds": 60}), runtime):
+        yield s
+
+
+@contextmanager
+def counted(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[tuple[StatementCounter, list[int]]]:
+    """SQL statements sent by the app, and calls of the overview use case, while active."""
+    counter = StatementCounter()
+    engines = {service.runtime.db.reader.sync_engine, service.runtime.db.writer.sync_engine}
+    for engine in engines:
+        event.listen(engine, "before_cursor_execute", counter)
+    calls = [0]
+    real = overview_resolver.overview
+
+    async def counting(*args: Any, **kwargs: Any) -> Any:
+        calls[0] += 1
+        return await real(*args, **kwargs)
+
+    monkeypatch.setattr(overview_resolver, "overview", counting)
+    counter.active = True
+    try:
+        yield counter, calls
+    finally:
+        counter.active = False
+        for engine in engines:
+            event.remove(engine, "before_cursor_execute", counter)
+
+
+def meta(r: httpx.Response) -> dict[str, Any]:
+    return dict(r.json()["data"]["overview"]["meta"])
+
+
+def total(r: httpx.Response) -> int:
+    return int(r.json()["data"]["overview"]["summary"]["totalSessions"])
+
+
+async def test_a_repeated_query_is_answered_from_the_cache_without_sql_or_resolvers(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    first = await service.overview("ada")
+    with counted(service, monkeypatch) as (statements, calls):
+        # The same document with other whitespace and a comment normalises to the same key.
+        second = await service.overview("ada", "# again\n" + OVERVIEW.replace(" ", "  "))
+        sql, resolver_calls = list(statements.statements), calls[0]
+
+    assert meta(first) == {"cached": False, "stale": False} and "extensions" not in first.json()
+    assert meta(second) == {"cached": True, "stale": False}
+    assert second.json()["extensions"] == {"cache": {"cached": True, "stale": False}}
+    assert total(first) == total(second) == 3
+    assert second.headers["x-cache"] == "HIT"
+    assert sql == [] and resolver_calls == 0
+
+
+async def test_two_learners_asking_the_same_document_each_get_their_own_answer(service: Service) -> None:
+    answers = {who: [total(await service.overview(who)) for _ in range(2)] for who in ("ada", "bob")}
+    cached = [meta(await service.overview(who))["cached"] for who in ("ada", "bob")]
+
+    assert answers == {"ada": [3, 3], "bob": [5, 5]}
+    assert cached == [True, True]
+
+
+async def test_ingestion_for_one_learner_invalidates_their_answers_only(service: Service) -> None:
+    for who in ("ada", "bob"):
+        await service.overview(who)
+    r = await service.client.post(
+        "/api/analytics/events",
+        json={"sessions": [{"id": "late", "started_at": (NOW - timedelta(hours=3)).isoformat()}]},
+        headers=service.auth("ada"),
+    )
+    assert r.status_code == 200 and r.json()["accepted"] == 1, r.text
+
+    ada, bob = await service.overview("ada"), await service.overview("bob")
+    assert meta(ada)["cached"] is False and meta(bob)["cached"] is True
+    # The fold that moves ada's rollups invalidates her answers again, and now they count the session.
+    await service.overview("ada")
+    await rollups.fold(service.runtime, now=NOW)
+    after = await service.overview("ada")
+    assert (meta(after)["cached"], total(after)) == (False, 4)
+    assert meta(await service.overview("bob"))["cached"] is True
+
+
+async def test_a_mutation_invalidates_its_learner_and_is_never_cached(service: Service) -> None:
+    await service.overview("bob")
+    await service.overview("ada")
+    mutation = """mutation { recordSession(input: {id: "m1", startedAt: "2026-03-18T10:00:00Z"}) {
+                   __typename } }"""
+    replies = [await service.overview("bob", mutation) for _ in range(2)]
+
+    assert [r.json()["data"]["recordSession"]["__typename"] for r in replies] == ["Session", "Session"]
+    assert all("x-cache" not in r.headers and "extensions" not in r.json() for r in replies)
+    assert meta(await service.overview("bob"))["cached"] is False
+    assert meta(await service.overview("ada"))["cached"] is True
+
+
+async def test_introspection_and_errors_are_never_cached(service: Service) -> None:
+    for query in ("{ __schema { queryType { name } } }", "{ overview(period: NOPE) { period } }"):
+        replies = [await service.overview("ada", query) for _ in range(2)]
+        assert all("x-cache" not in r.headers and "extensions" not in r.json() for r in replies), query
+
+
+async def test_an_answer_expires_after_its_ttl_and_is_served_stale_while_it_is_refreshed(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # overview: fresh for 300 s, then served stale for 60 s while one refresh recomputes it.
+    start = service.clock[0]
+    await service.overview("ada")
+    service.clock[0] = start + 299
+    fresh = await service.overview("ada")
+    service.clock[0] = start + 301
+    with counted(service, monkeypatch) as (statements, calls):
+        stale = await service.overview("ada")  # served, then refreshed after the response
+    refreshed_sql, refresh_calls = len(statements.statements), calls[0]
+    service.clock[0] = start + 302
+    with counted(service, monkeypatch) as (statements, calls):
+        after_refresh = await service.overview("ada")
+    hit_sql, hit_calls = list(statements.statements), calls[0]
+    service.clock[0] = start + 302 + 361
+    expired = await service.overview("ada")
+
+    assert meta(fresh) == {"cached": True, "stale": False}
+    assert meta(stale) == {"cached": True, "stale": True}
+    assert stale.json()["extensions"] == {"cache": {"cached": True, "stale": True}}
+    assert stale.headers["x-cache"] == "STALE"
+    assert refreshed_sql > 0 and refresh_calls == 1, (refreshed_sql, refresh_calls)  # the refresh ran once
+    assert meta(after_refresh) == {"cached": True, "stale": False}  # the refreshed answer, fresh again
+    assert hit_sql == [] and hit_calls == 0
+    assert meta(expired) == {"cached": False, "stale": False}
+
+
+async def probe(request: Request) -> Response:
+    """A REST GET of the overview, as the REST shim's routes are built (context in request.state)."""
+    ctx = build_context(request.app.state.runtime, request.state.user)
+    request.state.context = ctx
+    answer = await overview_resolver.overview(ctx, period=overview_resolver.Period.LAST_7_DAYS)
+    m: AnswerMeta = answer.meta
+    return JSONResponse(
+        {
+            "summary": {"total_sessions": answer.summary.total_sessions},
+            "meta": {"cached": m.cached, "stale": m.stale},
+        }
+    )
+
+
+async def test_a_rest_route_is_cached_with_an_etag_and_answers_304(service: Service) -> None:
+    service.client.app.router.routes.append(  # type: ignore[attr-defined]
+        Route("/api/analytics/probe", cached_route("overview")(probe))
+    )
+    first = await service.client.get("/api/analytics/probe?b=2&a=1", headers=service.auth("ada"))
+    second = await service.client.get("/api/analytics/probe?a=1&b=2", headers=service.auth("ada"))
+    etag = second.headers["etag"]
+    not_modified = await service.client.get(
+        "/api/analytics/probe?a=1&b=2", headers={**service.auth("ada"), "If-None-Match": etag}
+    )
+    other = await service.client.get("/api/analytics/probe?a=1&b=2", headers=service.auth("bob"))
+
+    assert first.json() == {"summary": {"total_sessions": 3}, "meta": {"cached": False, "stale": False}}
+    assert second.json() == {"summary": {"total_sessions": 3}, "meta": {"cached": True, "stale": False}}
+    assert first.headers["etag"] == etag
+    assert (not_modified.status_code, not_modified.content) == (304, b"")
+    assert other.json()["summary"]["total_sessions"] == 5 and other.json()["meta"]["cached"] is False
+
+
+async def test_a_query_sent_by_get_is_cached_and_keyed_on_its_variables(service: Service) -> None:
+    query = "query($p: Period!) { overview(period: $p) { summary { totalSessions } meta { cached } } }"
+
+    async def get(period: str) -> httpx.Response:
+        params = {"query": query, "variables": f'{{"p": "{period}"}}'}
+        r = await service.client.get("/graphql", params=params, headers=service.auth("ada"))
+        assert r.status_code == 200, r.text
+        return r
+
+    first, again, other = await get("LAST_7_DAYS"), await get("LAST_7_DAYS"), await get("LAST_30_DAYS")
+
+    assert [meta(r)["cached"] for r in (first, again, other)] == [False, True, False]
+    assert total(again) == total(other) == 3
