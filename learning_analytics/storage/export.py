@@ -1,0 +1,365 @@
+"""Exports read in batches, a learner's rows counted and deleted, and the export history.
+
+Raw sections are read by keyset pagination on (local day, id) — each batch its own short read, so a
+slow download never holds a pooled connection or a transaction — and yielded as records (see
+`domain.export.records.FIELDS`); derived sections are small (one row per day, week, topic, goal…).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import Table, delete, func, insert, select, tuple_
+
+from ..domain.export import ExportRecord, ExportSection
+from ..domain.export.records import FIELDS, bucket_records, minutes_between, ratio, rounded
+from ..domain.periods import Granularity
+from .db import Database
+from .rollups import reads as rollup_reads
+from .sql import chunks
+from .tables import (
+    exchange_topics_t,
+    exchanges_t,
+    feedback_t,
+    metadata,
+    session_topics_t,
+    sessions_t,
+    topic_rollups_t,
+    users_t,
+)
+
+
+@dataclass(frozen=True, slots=True)
+class ExportWindow:
+    """Which rows an export reads: raw rows and rollups by local day in [start, end]; goals created,
+    achievements unlocked and insights generated in [since, until) (None: no bound)."""
+
+    user_id: str
+    start: date
+    end: date
+    since: datetime | None
+    until: datetime | None
+
+
+def _table(name: str) -> Table:
+    return metadata.tables[name]
+
+
+_RAW = {
+    ExportSection.SESSIONS: sessions_t,
+    ExportSection.EXCHANGES: exchanges_t,
+    ExportSection.FEEDBACK: feedback_t,
+}
+
+
+def _in_window(table: Table, column: str, w: ExportWindow) -> list[Any]:
+    conditions: list[Any] = [table.c.user_id == w.user_id]
+    if w.since is not None:
+        conditions.append(table.c[column] >= w.since)
+    if w.until is not None:
+        conditions.append(table.c[column] < w.until)
+    return conditions
+
+
+async def count_rows(
+    db: Database, *, window: ExportWindow, sections: Sequence[ExportSection]
+) -> dict[str, int]:
+    """How many records each section would hold (checked against the limits before anything is sent)."""
+    w = window
+    counts: dict[str, int] = {}
+    async with db.read() as conn:
+        for section in sections:
+            query: Any
+            if section in _RAW:
+                t = _RAW[section]
+                query = select(func.count()).where(
+                    t.c.user_id == w.user_id, t.c.local_day.between(w.start, w.end)
+                )
+            elif section in (ExportSection.DAILY, ExportSection.WEEKLY):
+                # One record per active day or week at most: the days bound both.
+                query = select(func.count(func.distinct(sessions_t.c.local_day))).where(
+                    sessions_t.c.user_id == w.user_id, sessions_t.c.local_day.between(w.start, w.end)
+                )
+            elif section is ExportSection.TOPICS:
+                t = topic_rollups_t
+                query = select(func.count(func.distinct(t.c.topic))).where(
+                    t.c.user_id == w.user_id, t.c.day.between(w.start, w.end)
+                )
+            else:
+                name, column = _DATED[section]
+                query = select(func.count()).where(*_in_window(_table(name), column, w))
+            counts[section.value] = int((await conn.execute(query)).scalar_one())
+    return counts
+
+
+async def stream_section(
+    db: Database, *, window: ExportWindow, section: ExportSection, batch_rows: int
+) -> AsyncIterator[list[ExportRecord]]:
+    """The section's records in batches of at most `batch_rows`, in a stable order."""
+    if section is ExportSection.SESSIONS:
+        async for batch in _keyset(db, sessions_t, window, batch_rows):
+            yield await _sessions(db, window.user_id, batch)
+    elif section is ExportSection.EXCHANGES:
+        async for batch in _keyset(db, exchanges_t, window, batch_rows):
+            yield await _exchanges(db, window.user_id, batch)
+    elif section is ExportSection.FEEDBACK:
+        fields = FIELDS[section]
+        async for batch in _keyset(db, feedback_t, window, batch_rows):
+            yield [{name: row[name] for name in fields} for row in batch]
+    elif section in (ExportSection.DAILY, ExportSection.WEEKLY):
+        granularity = Granularity.DAY if section is ExportSection.DAILY else Granularity.WEEK
+        found = await rollup_reads.buckets(
+            db, user_id=window.user_id, granularity=granularity, start=window.start, end=window.end
+        )
+        yield bucket_records(found, section=section)
+    elif section is ExportSection.TOPICS:
+        yield await _topics(db, window)
+    else:
+        yield await _dated(db, window, section)
+
+
+async def _keyset(db: Database, table: Table, w: ExportWindow, batch_rows: int) -> AsyncIterator[list[Any]]:
+    after: tuple[date, str] | None = None
+    while True:
+        query = select(table).where(table.c.user_id == w.user_id, table.c.local_day.between(w.start, w.end))
+        if after is not None:
+            query = query.where(tuple_(table.c.local_day, table.c.id) > tuple_(*after))
+        query = query.order_by(table.c.local_day, table.c.id).limit(batch_rows)
+        async with db.read() as conn:
+            rows = (await conn.execute(query)).mappings().all()
+        if not rows:
+            return
+        yield list(rows)
+        if len(rows) < batch_rows:
+            return
+        last = rows[-1]
+        after = (last["local_day"], last["id"])
+
+
+async def _topics_of(
+    db: Database, table: Table, key: str, user_id: str, ids: Sequence[str]
+) -> dict[str, list[str]]:
+    found: defaultdict[str, list[str]] = defaultdict(list)
+    async with db.read() as conn:
+        for part in chunks(ids):
+            rows = await conn.execute(
+                select(table.c[key], table.c.topic).where(table.c.user_id == user_id, table.c[key].in_(part))
+            )
+            for owner, topic in rows:
+                found[owner].append(topic)
+    return found
+
+
+async def _sessions(db: Database, user_id: str, rows: list[Any]) -> list[ExportRecord]:
+    topics = await _topics_of(db, session_topics_t, "session_id", user_id, [r["id"] for r in rows])
+    return [
+        {
+            "id": r["id"],
+            "started_at": r["started_at"],
+            "ended_at": r["ended_at"],
+            "local_day": r["local_day"],
+            "local_hour": r["local_hour"],
+            "duration_minutes": minutes_between(r["started_at"], r["ended_at"]),
+            "total_exchanges": r["reported_exchanges"],
+            "avg_quality_score": r["reported_avg_quality"],
+            "exchange_count": r["exchange_count"],
+            "avg_quality": ratio(r["quality_sum"], r["quality_n"]),
+            "topics": sorted(topics.get(r["id"], ())),
+        }
+        for r in rows
+    ]
+
+
+_EXCHANGE_COLUMNS = FIELDS[ExportSection.EXCHANGES]
+
+
+async def _exchanges(db: Database, user_id: str, rows: list[Any]) -> list[ExportRecord]:
+    topics = await _topics_of(db, exchange_topics_t, "exchange_id", user_id, [r["id"] for r in rows])
+    out: list[ExportRecord] = []
+    for r in rows:
+        record = {name: r[name] for name in _EXCHANGE_COLUMNS if name != "topics"}
+        record["topics"] = sorted(topics.get(r["id"], ()))
+        out.append(record)
+    return out
+
+
+async def _topics(db: Database, w: ExportWindow) -> list[ExportRecord]:
+    t = topic_rollups_t
+    query = (
+        select(
+            t.c.topic,
+            func.sum(t.c.exchanges),
+            func.sum(t.c.sessions),
+            func.sum(t.c.quality_sum),
+            func.sum(t.c.quality_n),
+            func.min(t.c.day),
+            func.max(t.c.day),
+        )
+        .where(t.c.user_id == w.user_id, t.c.day.between(w.start, w.end))
+        .group_by(t.c.topic)
+        .order_by(t.c.topic)
+    )
+    async with db.read() as conn:
+        rows = (await conn.execute(query)).all()
+    return [
+        {
+            "topic": topic,
+            "exchanges": int(exchanges or 0),
+            "sessions": int(sessions or 0),
+            "avg_quality": ratio(float(q_sum or 0.0), int(q_n or 0)),
+            "first_day": _as_date(first),
+            "last_day": _as_date(last),
+        }
+        for topic, exchanges, sessions, q_sum, q_n, first, last in rows
+    ]
+
+
+def _as_date(value: Any) -> date:
+    return date.fromisoformat(value) if isinstance(value, str) else value
+
+
+# Sections read from a table by the time of a row: (table, column).
+_DATED = {
+    ExportSection.GOALS: ("goals", "created_at"),
+    ExportSection.ACHIEVEMENTS: ("achievement_unlocks", "unlocked_at"),
+    ExportSection.INSIGHTS: ("insights", "generated_at"),
+}
+
+
+async def _dated(db: Database, w: ExportWindow, section: ExportSection) -> list[ExportRecord]:
+    name, column = _DATED[section]
+    table = _table(name)
+    fields = FIELDS[section]
+    if section is ExportSection.ACHIEVEMENTS:
+        catalog = _table("achievements")
+        query = (
+            select(
+                catalog.c.id,
+                catalog.c.title,
+                catalog.c.description,
+                catalog.c.category,
+                catalog.c.rarity,
+                catalog.c.points,
+                table.c.unlocked_at,
+            )
+            .join(catalog, catalog.c.id == table.c.achievement_id)
+            .where(*_in_window(table, column, w))
+            .order_by(table.c.unlocked_at, catalog.c.id)
+        )
+    else:
+        query = select(*(table.c[f] for f in fields)).where(*_in_window(table, column, w))
+        query = query.order_by(table.c[column], table.c.id)
+    async with db.read() as conn:
+        rows = (await conn.execute(query)).all()
+    records = [dict(zip(fields, row, strict=True)) for row in rows]
+    if section is ExportSection.INSIGHTS:
+        for record in records:
+            record["confidence"] = rounded(record["confidence"])
+    return records
+
+
+async def first_day(db: Database, *, user_id: str) -> date | None:
+    """The learner's first local day with a stored session, exchange or feedback."""
+    async with db.read() as conn:
+        days = [
+            await conn.scalar(select(func.min(t.c.local_day)).where(t.c.user_id == user_id))
+            for t in (sessions_t, exchanges_t, feedback_t)
+        ]
+    found = [_as_date(d) for d in days if d is not None]
+    return min(found) if found else None
+
+
+async def record_export(
+    db: Database,
+    *,
+    export_id: str,
+    user_id: str,
+    format: str,
+    period_start: datetime,
+    period_end: datetime,
+    sections: Sequence[str],
+    row_counts: dict[str, int],
+    size_bytes: int,
+    checksum: str,
+    now: datetime,
+) -> None:
+    """Add one row to `export_history`."""
+    async with db.write() as conn:
+        await conn.execute(
+            insert(_table("export_history")).values(
+                id=export_id,
+                user_id=user_id,
+                format=format,
+                period_start=period_start,
+                period_end=period_end,
+                sections=list(sections),
+                row_counts=row_counts,
+                size_bytes=size_bytes,
+                checksum=checksum,
+                created_at=now,
+            )
+        )
+
+
+async def export_history(db: Database, *, user_id: str, limit: int) -> list[dict[str, Any]]:
+    """The learner's latest exports, newest first."""
+    t = _table("export_history")
+    async with db.read() as conn:
+        rows = await conn.execute(
+            select(t).where(t.c.user_id == user_id).order_by(t.c.created_at.desc(), t.c.id).limit(limit)
+        )
+        return [dict(r) for r in rows.mappings()]
+
+
+def learner_tables() -> list[Table]:
+    """Every table holding a learner's rows (a `user_id` column), children before parents, then `users`."""
+    owned = [t for t in reversed(metadata.sorted_tables) if "user_id" in t.c]
+    return [*owned, users_t]
+
+
+async def learner_row_counts(db: Database, *, user_id: str) -> dict[str, int]:
+    """How many rows each table holds for the learner (`users`: 1 if the learner exists)."""
+    counts: dict[str, int] = {}
+    async with db.read() as conn:
+        for t in learner_tables():
+            key = t.c.id if t is users_t else t.c.user_id
+            counts[t.name] = int(
+                (await conn.execute(select(func.count()).where(key == user_id))).scalar_one()
+            )
+    return counts
+
+
+async def delete_learner(db: Database, *, user_id: str) -> tuple[dict[str, int], list[str]]:
+    """Delete the learner, their keys and every raw and derived row, in one transaction; returns the
+    rows removed per table and the hashes of the removed keys (to forget them from caches)."""
+    removed: dict[str, int] = {}
+    keys = metadata.tables["api_keys"]
+    async with db.write() as conn:
+        hashes = [h for (h,) in await conn.execute(select(keys.c.key_hash).where(keys.c.user_id == user_id))]
+        for t in learner_tables():
+            key = t.c.id if t is users_t else t.c.user_id
+            result = await conn.execute(delete(t).where(key == user_id))
+            removed[t.name] = int(result.rowcount or 0)
+    return removed, hashes
+
+
+async def user_exists(db: Database, *, user_id: str) -> bool:
+    async with db.read() as conn:
+        return (await conn.scalar(select(func.count()).where(users_t.c.id == user_id))) == 1
+
+
+__all__ = [
+    "ExportWindow",
+    "count_rows",
+    "delete_learner",
+    "export_history",
+    "first_day",
+    "learner_row_counts",
+    "learner_tables",
+    "record_export",
+    "stream_section",
+]
