@@ -21,13 +21,15 @@ class Context:
     user: User
     now: datetime
     loaders: Loaders = field(init=False)
+    # The service the request runs in (its key cache: a learner deleting their data forgets their keys).
+    runtime: Runtime | None = None
 
 
 def build_context(runtime: Runtime, user: User, *, now: datetime | None = None) -> Context:
     """The context of one request or job: `now` is the given instant, else the runtime's clock."""
     # The request's reads share a few pooled connections, however many resolvers run at once.
     db = runtime.db.gated(runtime.settings.limits.max_request_connections)
-    ctx = Context(settings=runtime.settings, db=db, user=user, now=now or runtime.clock())
+    ctx = Context(settings=runtime.settings, db=db, user=user, now=now or runtime.clock(), runtime=runtime)
     today = local_time(ctx.now, ZoneInfo(user.timezone)).day
     ctx.loaders = build_loaders(db, user.id, today=today, progress=runtime.settings.progress)
     return ctx

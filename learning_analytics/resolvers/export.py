@@ -71,7 +71,8 @@ def export_limits(ctx: Context) -> ExportLimits:
     return ExportLimits(max_days=ctx.settings.export.max_days, max_records=ctx.settings.export.max_records)
 
 
-def _midnight(day: date, tz: ZoneInfo) -> datetime:
+def local_midnight(day: date, tz: ZoneInfo) -> datetime:
+    """The instant (UTC) a local day starts."""
     return datetime.combine(day, time(), tzinfo=tz).astimezone(UTC)
 
 
@@ -143,7 +144,10 @@ async def prepare_export(
     else:
         days, field = await _days(ctx, period=period, start=start, end=end, today=today)
     plan = ExportPlan(format=format, days=days, sections=chosen)
-    period_start, period_end = _midnight(days.start, tz), _midnight(days.end + timedelta(days=1), tz)
+    period_start, period_end = (
+        local_midnight(days.start, tz),
+        local_midnight(days.end + timedelta(days=1), tz),
+    )
     window = store.ExportWindow(
         user_id=ctx.user.id,
         start=days.start,
@@ -294,7 +298,7 @@ async def delete_learner(runtime: Runtime, *, user_id: str) -> Deletion:
     return Deletion(user_id=user_id, removed=removed)
 
 
-async def delete_my_data(runtime: Runtime, ctx: Context, *, confirm: str) -> Deletion:
+async def delete_my_data(ctx: Context, *, confirm: str) -> Deletion:
     """The caller's own deletion, only with `confirm` = "DELETE" (InvalidInput on `confirm` otherwise)."""
     if confirm != CONFIRMATION:
         raise InvalidInput(
@@ -302,7 +306,8 @@ async def delete_my_data(runtime: Runtime, ctx: Context, *, confirm: str) -> Del
             field="confirm",
             code="confirmation_required",
         )
-    return await delete_learner(runtime, user_id=ctx.user.id)
+    assert ctx.runtime is not None, "a request's context carries its runtime"
+    return await delete_learner(ctx.runtime, user_id=ctx.user.id)
 
 
 async def learner_row_counts(runtime: Runtime, *, user_id: str) -> dict[str, int]:

@@ -20,6 +20,7 @@ from ..config import LimitSettings
 from .batch_limit import BatchSizeLimit
 from .documents import document_guard
 from .errors import NotFoundError
+from .export import ExportMutation, ExportQuery
 from .failures import MaskUnexpectedErrors, Schema
 from .ingest import IngestMutation
 from .insights import InsightsMutation, InsightsQuery
@@ -41,8 +42,9 @@ QUERIES: tuple[type, ...] = (
     StreakQuery,
     TopicsQuery,
     InsightsQuery,
+    ExportQuery,
 )
-MUTATIONS: tuple[type, ...] = (IngestMutation, InsightsMutation)
+MUTATIONS: tuple[type, ...] = (IngestMutation, InsightsMutation, ExportMutation)
 
 
 def _merged(name: str, areas: tuple[type, ...]) -> type:

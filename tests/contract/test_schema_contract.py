@@ -18,13 +18,12 @@ SERVED = schema._schema
 
 PENDING_FIELDS = {
     "Query.goals", "Query.goal", "Query.goalSuggestions", "Query.achievements", "Query.achievementStats",
-    "Query.nextAchievements", "Query.export", "Query.report",
+    "Query.nextAchievements",
     "Mutation.createGoal", "Mutation.updateGoal", "Mutation.deleteGoal",
 }  # fmt: skip
 PENDING_TYPES = {
     "GoalResult", "DeleteResult", "Deleted", "CreateGoalInput", "UpdateGoalInput", "GoalSuggestion",
-    "CountBy", "AchievementStats", "AchievementProgress", "Export", "ExportFormat", "ExportSection",
-    "Report", "ReportPeriod",
+    "CountBy", "AchievementStats", "AchievementProgress",
 }  # fmt: skip
 
 
