@@ -327,7 +327,7 @@ async def learner_row_counts(db: Database, *, user_id: str) -> dict[str, int]:
     async with db.read() as conn:
         for t in learner_tables():
             key = t.c.id if t is users_t else t.c.user_id
-            counts[t.name] = int(
+            counts[str(t.name)] = int(
                 (await conn.execute(select(func.count()).where(key == user_id))).scalar_one()
             )
     return counts
@@ -343,7 +343,7 @@ async def delete_learner(db: Database, *, user_id: str) -> tuple[dict[str, int],
         for t in learner_tables():
             key = t.c.id if t is users_t else t.c.user_id
             result = await conn.execute(delete(t).where(key == user_id))
-            removed[t.name] = int(result.rowcount or 0)
+            removed[str(t.name)] = int(result.rowcount or 0)
     return removed, hashes
 
 

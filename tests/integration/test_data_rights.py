@@ -25,6 +25,10 @@ ROUND_TRIP = [
 ]
 
 
+def _save(path: Path, body: bytes) -> None:
+    path.write_bytes(body)
+
+
 async def _write(runtime: Runtime, user_id: str, fmt: ExportFormat, path: Path) -> str:
     from learning_analytics.storage import users
 
@@ -33,7 +37,8 @@ async def _write(runtime: Runtime, user_id: str, fmt: ExportFormat, path: Path) 
     ctx = build_context(runtime, user, now=NOW)
     prepared = await export.prepare_export(ctx, format=fmt, period=Period.LAST_90_DAYS, sections=ROUND_TRIP)
     run = export.ExportRun(ctx, prepared)
-    path.write_bytes(b"".join([c async for c in run]))
+    body = b"".join([c async for c in run])
+    _save(path, body)
     assert run.trailer is not None
     return run.trailer.checksum
 
@@ -65,14 +70,18 @@ async def test_export_import_export_gives_the_same_checksum(
     assert (again.accepted, again.duplicates) == (0, 13)
 
 
+def _tamper(path: Path) -> None:
+    doc = orjson.loads(path.read_bytes())
+    doc["sections"]["exchanges"][0]["quality"] = 0.99
+    path.write_bytes(orjson.dumps(doc))
+
+
 async def test_an_altered_export_is_refused_before_anything_is_written(
     runtime: Runtime, tmp_path: Path
 ) -> None:
     await load(runtime, await learner(runtime, "u1"), history())
     await _write(runtime, "u1", ExportFormat.JSON, tmp_path / "x.json")
-    doc = orjson.loads((tmp_path / "x.json").read_bytes())
-    doc["sections"]["exchanges"][0]["quality"] = 0.99
-    (tmp_path / "x.json").write_bytes(orjson.dumps(doc))
+    _tamper(tmp_path / "x.json")
     await _empty(runtime)
 
     with pytest.raises(InvalidInput) as e:
