@@ -5,15 +5,19 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 
+from ..domain import ingest
 from ..domain.errors import InvalidInput
 from ..domain.export import RAW_SECTIONS, ExportSection
 from ..domain.export.restore import RawEvent, Verifier, json_records, ndjson_records, to_event
 from ..domain.models import EventBatch, ExchangeInput, FeedbackInput, SessionInput, User
+from ..storage import export as export_store
 from ..storage import users as user_store
 from .context import build_context
 from .ingest import ingest_batch
@@ -90,6 +94,29 @@ def _read(
     return metadata if isinstance(metadata, dict) else {}, whole
 
 
+def _local_day_fix(
+    section: ExportSection, event: RawEvent, record: Mapping[str, Any], tz: ZoneInfo
+) -> export_store.LocalDayFix | None:
+    """The fix needed when the record's local day and hour (fixed when it was first ingested, maybe in
+    another timezone) differ from those ingestion computes now; None when they agree."""
+    if isinstance(event, SessionInput):
+        at = event.started_at
+    elif isinstance(event, ExchangeInput):
+        at = event.occurred_at
+    else:
+        at = event.created_at
+    computed = ingest.local_time(ingest.as_utc(at), tz)
+    try:
+        exported = (date.fromisoformat(str(record["local_day"])), int(record["local_hour"]))
+    except (KeyError, TypeError, ValueError):
+        return None  # an export without local days: ingestion's are the only ones there are
+    if (computed.day, computed.hour) == exported:
+        return None
+    return export_store.LocalDayFix(
+        section=section, id=event.id, computed=(computed.day, computed.hour), exported=exported
+    )
+
+
 def verify(path: Path) -> str:
     """The export's checksum, recomputed from its records and compared with the one it carries."""
     _, records = _read(path)
@@ -149,18 +176,25 @@ async def restore(
         pending, links = [], 0
 
     counters: dict[ExportSection, int] = {}
+    fixes: list[export_store.LocalDayFix] = []
+    tz = ZoneInfo(user.timezone)
     for section, record in records({}):
         if section not in RAW_SECTIONS:
             continue
         index = counters.get(section, 0)
         counters[section] = index + 1
         event = to_event(section, record, index=index)
+        fix = _local_day_fix(section, event, record, tz)
+        if fix is not None:
+            fixes.append(fix)
         topics = len(getattr(event, "topics", ()))
         if len(pending) + 1 > max_items or links + topics > max_links:
             await flush()
         pending.append(event)
         links += topics
     await flush()
+    if fixes:
+        await export_store.restore_local_days(runtime.db, user_id=uid, fixes=fixes, now=now)
     result.records = {s.value: n for s, n in counters.items()}
     await fold(runtime, now=now)
     return result

@@ -13,13 +13,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import Table, delete, func, insert, select, tuple_
+from sqlalchemy import Table, bindparam, delete, func, insert, select, tuple_, update
 
 from ..domain.export import ExportRecord, ExportSection
 from ..domain.export.records import FIELDS, bucket_records, minutes_between, ratio, rounded
 from ..domain.periods import Granularity
 from .db import Database
 from .rollups import reads as rollup_reads
+from .rollups.marks import mark_dirty
 from .sql import chunks
 from .tables import (
     exchange_topics_t,
@@ -363,3 +364,50 @@ __all__ = [
     "record_export",
     "stream_section",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class LocalDayFix:
+    """A restored row whose stored local day and hour differ from what ingestion computed in the
+    learner's current timezone (the row was first ingested under another one)."""
+
+    section: ExportSection
+    id: str
+    computed: tuple[date, int]
+    exported: tuple[date, int]
+
+
+async def restore_local_days(
+    db: Database, *, user_id: str, fixes: Sequence[LocalDayFix], now: datetime
+) -> None:
+    """Put back the exported local days and hours (and their topic links' days), and mark both the
+    computed and the exported hours dirty so that the next fold recomputes them."""
+    links = {
+        ExportSection.SESSIONS: (session_topics_t, "session_id"),
+        ExportSection.EXCHANGES: (exchange_topics_t, "exchange_id"),
+    }
+    async with db.write() as conn:
+        for section, table in _RAW.items():
+            rows = [
+                {"rid": f.id, "day": f.exported[0], "hour": f.exported[1]}
+                for f in fixes
+                if f.section is section
+            ]
+            if not rows:
+                continue
+            await conn.execute(
+                update(table)
+                .where(table.c.user_id == user_id, table.c.id == bindparam("rid"))
+                .values(local_day=bindparam("day"), local_hour=bindparam("hour")),
+                rows,
+            )
+            if section in links:
+                link, key = links[section]
+                await conn.execute(
+                    update(link)
+                    .where(link.c.user_id == user_id, link.c[key] == bindparam("rid"))
+                    .values(local_day=bindparam("day")),
+                    [{"rid": r["rid"], "day": r["day"]} for r in rows],
+                )
+        hours = {f.computed for f in fixes} | {f.exported for f in fixes}
+        await mark_dirty(conn, user_id=user_id, hours=hours, now=now)

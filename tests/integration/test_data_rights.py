@@ -29,13 +29,17 @@ def _save(path: Path, body: bytes) -> None:
     path.write_bytes(body)
 
 
-async def _write(runtime: Runtime, user_id: str, fmt: ExportFormat, path: Path) -> str:
+async def _write(
+    runtime: Runtime, user_id: str, fmt: ExportFormat, path: Path, *, everything: bool = False
+) -> str:
     from learning_analytics.storage import users
 
     user = await users.get_user(runtime.db, user_id=user_id)
     assert user is not None
     ctx = build_context(runtime, user, now=NOW)
-    prepared = await export.prepare_export(ctx, format=fmt, period=Period.LAST_90_DAYS, sections=ROUND_TRIP)
+    prepared = await export.prepare_export(
+        ctx, format=fmt, period=Period.LAST_90_DAYS, sections=ROUND_TRIP, everything=everything
+    )
     run = export.ExportRun(ctx, prepared)
     body = b"".join([c async for c in run])
     _save(path, body)
@@ -143,3 +147,26 @@ async def test_delete_my_data_requires_the_confirmation_word(runtime: Runtime) -
     assert (await export.learner_row_counts(runtime, user_id="u1"))["exchanges"] == 6
     deletion = await export.delete_my_data(ctx, confirm="DELETE")
     assert deletion.removed["exchanges"] == 6
+
+
+async def test_days_fixed_under_an_earlier_timezone_survive_the_round_trip(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    from learning_analytics.storage import users
+
+    me = await learner(runtime, "u1", tz="Pacific/Kiritimati")  # UTC+14: most events fall on the next day
+    await load(runtime, me, history())
+    await users.set_timezone(runtime.db, user_id="u1", timezone="Pacific/Pago_Pago")  # UTC−11
+    moved = await users.get_user(runtime.db, user_id="u1")
+    assert moved is not None
+    await load(runtime, moved, history("later-"))
+    # Every day (a day past today in UTC−11 is a day of the UTC+14 events): the backup of a learner.
+    first = await _write(runtime, "u1", ExportFormat.NDJSON, tmp_path / "first", everything=True)
+    await _empty(runtime)
+
+    await restore.restore(runtime, tmp_path / "first", now=NOW)
+    second = await _write(runtime, "u1", ExportFormat.NDJSON, tmp_path / "second", everything=True)
+
+    restored = await users.get_user(runtime.db, user_id="u1")
+    assert restored is not None and restored.timezone == "Pacific/Pago_Pago"
+    assert second == first
