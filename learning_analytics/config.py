@@ -133,7 +133,7 @@ class ExportSettings(Section):
     max_days: int = Field(default=365, ge=1)
     max_records: int = Field(default=10_000, ge=1)
     # Raw rows read per statement (keyset pages) and the size of the chunks sent.
-    batch_rows: int = Field(default=1000, ge=1, le=100_000)
+    batch_rows: int = Field(default=2000, ge=1, le=100_000)
     chunk_bytes: int = Field(default=64 * 1024, ge=1024)
     # The `export` query carries a JSON export inline (`data`) up to this size; past it, only `downloadUrl`.
     inline_max_bytes: int = Field(default=1024 * 1024, ge=0)

@@ -55,6 +55,8 @@ async def test_a_json_export_of_30_days_holds_the_callers_rows_of_those_days(run
         "local_day": "2026-11-20", "local_hour": 11, "duration_minutes": 30.0, "total_exchanges": None,
         "avg_quality_score": None, "exchange_count": 2, "avg_quality": 0.75, "topics": ["python", "sql"],
     }  # fmt: skip
+    assert sections["exchanges"][0]["occurred_at"] == "2026-11-10T10:01:00Z"
+    assert sections["feedback"][0]["created_at"] == "2026-11-10T10:03:00Z"
     e2 = sections["exchanges"][-1]
     assert (e2["quality"], e2["accuracy"], e2["topics"]) == (0.9, 1.0, ["sql"])
     assert e2["user_text"] == 'what is a join?\nand a "view", with commas'
@@ -204,3 +206,16 @@ async def test_all_time_longer_than_the_day_limit_is_refused_on_period(runtime: 
         await export.prepare_export(ctx, format=ExportFormat.JSON, period=Period.ALL_TIME)
 
     assert (e.value.field, e.value.code, e.value.limit) == ("period", "too_many_days", 30)
+
+
+@pytest.mark.parametrize("micro", [0, 1, 123456, 999999])
+def test_instants_read_as_sqlite_text_are_written_as_orjson_writes_datetimes(micro: int) -> None:
+    from datetime import UTC, datetime
+
+    from learning_analytics.domain.export.checksum import canonical
+    from learning_analytics.storage.export import _sqlite_instant
+
+    at = datetime(2026, 3, 1, 9, 30, 5, micro, tzinfo=UTC)
+    stored = at.replace(tzinfo=None).isoformat(" ", "microseconds")
+
+    assert canonical({"at": _sqlite_instant(stored)}) == canonical({"at": at})
