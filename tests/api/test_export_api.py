@@ -205,3 +205,58 @@ def test_the_cli_exports_imports_and_deletes(settings: Settings, tmp_path: Any) 
 
     bad = run_cli(settings, "export", "--format", "pdf", check=False)
     assert bad.returncode != 0 and "format" in bad.stderr
+
+
+async def test_a_client_that_disconnects_stops_the_export(settings: Settings) -> None:
+    import asyncio
+
+    from support import client_for
+
+    small_pages = settings.export.model_copy(
+        update={"batch_rows": 50, "chunk_bytes": 1024, "max_records": 100_000}
+    )
+    settings = settings.model_copy(update={"export": small_pages})
+    start = datetime.now(UTC).replace(microsecond=0) - timedelta(hours=3)
+    body = events(
+        [session("s", start, 60)],
+        [exchange(f"e{i}", "s", start + timedelta(seconds=i), 0.5, user_text="x" * 100) for i in range(3000)],
+    )
+    async with client_for(settings) as client:
+        assert (await client.post("/api/analytics/events", json=body)).status_code == 200
+        app = client.app  # type: ignore[attr-defined]
+        first_chunk = asyncio.Event()
+        chunks: list[bytes] = []
+        requested: list[bool] = []
+
+        async def receive() -> dict[str, Any]:
+            if not requested:
+                requested.append(True)
+                return {"type": "http.request", "body": b"", "more_body": False}
+            await first_chunk.wait()
+            return {"type": "http.disconnect"}
+
+        async def send(message: dict[str, Any]) -> None:
+            if message["type"] == "http.response.body" and message.get("body"):
+                chunks.append(message["body"])
+                first_chunk.set()
+
+        scope = {
+            "type": "http", "asgi": {"version": "3.0", "spec_version": "2.3"}, "http_version": "1.1", "method": "GET",
+            "scheme": "http", "path": "/api/analytics/export", "raw_path": b"/api/analytics/export",
+            "query_string": b"format=ndjson&include=exchanges", "root_path": "",
+            "headers": [(b"host", b"127.0.0.1:8000")], "client": ("127.0.0.1", 1), "server": ("127.0.0.1", 8000),
+        }  # fmt: skip
+        await asyncio.wait_for(app(scope, receive, send), timeout=30)
+
+        # 3,000 exchanges of ~300 bytes make ~900 KB in 1 KiB chunks: the stream stopped long before.
+        assert 1 <= len(chunks) < 100
+        history = (await gql(client, "{ export(format: JSON, include: [SESSIONS]) { id } }"))["data"]
+        assert history["export"]["id"]
+        runtime = app.state.runtime
+        from learning_analytics.resolvers import export as export_use_cases
+        from learning_analytics.resolvers.auth import default_user
+        from learning_analytics.resolvers.context import build_context
+
+        ctx = build_context(runtime, await default_user(runtime))
+        recorded = await export_use_cases.export_history(ctx)
+        assert [h["format"] for h in recorded] == ["json"]  # the interrupted NDJSON export is not recorded
