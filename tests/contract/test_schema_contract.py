@@ -1,8 +1,8 @@
 """The served schema against the contract (tests/contract/SCHEMA.graphql, a copy of the design's).
 
 Every type, field, argument and enum value of the contract must exist with the same type and
-nullability, except the areas listed in PENDING, which later capabilities add (goals, achievements,
-exports and reports). The list only shrinks: a pending name that appears is reported too.
+nullability, except the areas listed in PENDING, which later capabilities add (goals and
+achievements). The list only shrinks: a pending name that appears is reported too.
 """
 
 from __future__ import annotations
