@@ -295,6 +295,7 @@ async def delete_learner(runtime: Runtime, *, user_id: str) -> Deletion:
     removed, hashes = await store.delete_learner(runtime.db, user_id=user_id)
     for key_hash in hashes:
         runtime.key_cache.forget(key_hash)
+    runtime.key_cache.forget_user(user_id)
     return Deletion(user_id=user_id, removed=removed)
 
 

@@ -153,6 +153,9 @@ async def test_delete_my_data_needs_the_word_then_removes_everything(app_client:
     assert done["removed"]["learning_sessions"] == 2 and done["removed"]["exchanges"] == 3
     assert done["removed"]["feedback"] == 1 and done["removed"]["users"] == 1
     assert after == 0
+    # The default learner comes back at once, empty, and can record again.
+    again = await app_client.post("/api/analytics/events", json=_history())
+    assert again.status_code == 200 and again.json()["accepted"] == 6
 
 
 async def test_export_my_data_holds_every_section(app_client: httpx.AsyncClient) -> None:
