@@ -167,15 +167,14 @@ async def _keyset(
     instants = [n for n in names or () if isinstance(table.c[n].type, UTCDateTime)] if raw_text else []
     after: tuple[Any, str] | None = None
     while True:
+        # One lower bound on the day, so that the (user, local day) index seeks to the last page's day;
+        # with two (the period's start and the page's), SQLite may seek to the start at every page.
+        lower = w.start if after is None else max(w.start, after[0])
         query = select(*columns).where(
-            table.c.user_id == w.user_id, table.c.local_day.between(w.start, w.end)
+            table.c.user_id == w.user_id, table.c.local_day >= lower, table.c.local_day <= w.end
         )
         if after is not None:
-            # The plain bound lets the (user, local day) index seek to the last batch's day; the row
-            # value comparison alone would scan from the period's first day at every batch.
-            query = query.where(
-                table.c.local_day >= after[0], tuple_(table.c.local_day, table.c.id) > tuple_(*after)
-            )
+            query = query.where(tuple_(table.c.local_day, table.c.id) > tuple_(*after))
         query = query.order_by(table.c.local_day, table.c.id).limit(batch_rows)
         async with db.read() as conn:
             rows = (await conn.execute(query)).mappings().all()
