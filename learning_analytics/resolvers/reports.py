@@ -1,8 +1,7 @@
 """Weekly and monthly progress reports: the period's totals against the period before, highlights,
 insights and achievements, as data, Markdown and a printable HTML page.
 
-Goals are listed empty: goal tracking (its use cases) is not part of this build yet; the report's
-`goals` list fills in once it is."""
+Goals are the caller's active goals with their progress in their current period."""
 
 from __future__ import annotations
 
@@ -21,6 +20,7 @@ from ..storage.rollups import topics as topic_rollups
 from .calendar import user_today
 from .context import Context
 from .export import local_midnight
+from .goals import GoalView, active_goals
 from .insights import list_insights
 from .overview import Summary, summary_of
 from .streaks import streak as load_streak
@@ -34,6 +34,7 @@ class ReportAnswer:
     highlights: list[str]
     insights: list[StoredInsight]
     achievements: list[ExportRecord]
+    goals: list[GoalView]
     markdown: str
     html: str
 
@@ -57,7 +58,7 @@ async def _totals(ctx: Context, days: DateRange) -> Totals:
 async def report(ctx: Context, *, period: ReportPeriod) -> ReportAnswer:
     """The report of the last 7 (WEEKLY) or 30 (MONTHLY) local days, today included, compared with the
     same number of days before them; insights are the current best `LA_EXPORT__REPORT_INSIGHTS`,
-    achievements those unlocked during the period."""
+    goals the active ones with their progress, achievements those unlocked during the period."""
     today = user_today(ctx)
     days = DateRange(start=today - timedelta(days=period.days - 1), end=today)
     before = DateRange(start=days.start - timedelta(days=period.days), end=days.start - timedelta(days=1))
@@ -80,6 +81,7 @@ async def report(ctx: Context, *, period: ReportPeriod) -> ReportAnswer:
         ctx.db, window=window, section=ExportSection.ACHIEVEMENTS, batch_rows=1000
     ):
         achievements += batch
+    goals = await active_goals(ctx)
     facts = ReportFacts(
         period=period,
         start=days.start,
@@ -104,6 +106,7 @@ async def report(ctx: Context, *, period: ReportPeriod) -> ReportAnswer:
         highlights=lines,
         insights=list(insights),
         achievements=achievements,
+        goals=goals,
         markdown=markdown(facts, lines),
         html=html(facts, lines),
     )

@@ -114,7 +114,7 @@ class Report:
     summary: Summary
     highlights: list[str]
     insights: list[Insight]
-    goals: list[Goal] = strawberry.field(description="Empty until goals are tracked.")
+    goals: list[Goal] = strawberry.field(description="The active goals, with their current progress.")
     achievements: list[Achievement]
     markdown: str
     html: str
@@ -128,7 +128,7 @@ class Report:
             summary=Summary.from_domain(r.summary),
             highlights=r.highlights,
             insights=[Insight.from_domain(i) for i in r.insights],
-            goals=[],
+            goals=[Goal.from_domain(v) for v in r.goals],
             achievements=[_achievement(a) for a in r.achievements],
             markdown=r.markdown,
             html=r.html,

@@ -27,6 +27,7 @@ from sqlalchemy import (
     update,
 )
 
+from ..domain.achievements import CATALOG
 from ..domain.export import ExportRecord, ExportSection
 from ..domain.export.records import FIELDS, bucket_records, minutes_between, ratio, rounded
 from ..domain.periods import Granularity
@@ -300,24 +301,25 @@ async def _dated(db: Database, w: ExportWindow, section: ExportSection) -> list[
     table = _table(name)
     fields = FIELDS[section]
     if section is ExportSection.ACHIEVEMENTS:
-        catalog = _table("achievements")
+        # The catalog is code (`domain.achievements.CATALOG`): the unlocks are read, the rest looked up.
         query = (
-            select(
-                catalog.c.id,
-                catalog.c.title,
-                catalog.c.description,
-                catalog.c.category,
-                catalog.c.rarity,
-                catalog.c.points,
-                table.c.unlocked_at,
-            )
-            .join(catalog, catalog.c.id == table.c.achievement_id)
+            select(table.c.achievement_id, table.c.unlocked_at)
             .where(*_in_window(table, column, w))
-            .order_by(table.c.unlocked_at, catalog.c.id)
+            .order_by(table.c.unlocked_at, table.c.achievement_id)
         )
-    else:
-        query = select(*(table.c[f] for f in fields)).where(*_in_window(table, column, w))
-        query = query.order_by(table.c[column], table.c.id)
+        async with db.read() as conn:
+            unlocks = (await conn.execute(query)).all()
+        by_id = {a.id: a for a in CATALOG}
+        return [
+            {
+                "id": a.id, "title": a.title, "description": a.description, "category": a.category.value,
+                "rarity": a.rarity.value, "points": a.points, "unlocked_at": unlocked_at,
+            }
+            for achievement_id, unlocked_at in unlocks
+            if (a := by_id.get(achievement_id)) is not None
+        ]  # fmt: skip
+    query = select(*(table.c[f] for f in fields)).where(*_in_window(table, column, w))
+    query = query.order_by(table.c[column], table.c.id)
     async with db.read() as conn:
         rows = (await conn.execute(query)).all()
     records = [dict(zip(fields, row, strict=True)) for row in rows]

@@ -219,3 +219,28 @@ def test_instants_read_as_sqlite_text_are_written_as_orjson_writes_datetimes(mic
     stored = at.replace(tzinfo=None).isoformat(" ", "microseconds")
 
     assert canonical({"at": _sqlite_instant(stored)}) == canonical({"at": at})
+
+
+async def test_achievements_unlocked_in_the_period_come_with_their_catalog_entry(runtime: Runtime) -> None:
+    from learning_analytics.domain.achievements import CATALOG
+    from learning_analytics.storage.tables import metadata
+
+    ctx = await _setup(runtime)
+    first, second = CATALOG[0], CATALOG[1]
+    unlocks = metadata.tables["achievement_unlocks"]
+    async with runtime.db.write() as conn:
+        await conn.execute(unlocks.insert(), [
+            {"user_id": "u1", "achievement_id": first.id, "unlocked_at": NOW - timedelta(days=2)},
+            {"user_id": "u1", "achievement_id": second.id, "unlocked_at": NOW - timedelta(days=60)},
+            {"user_id": "u2", "achievement_id": second.id, "unlocked_at": NOW - timedelta(days=1)},
+        ])  # fmt: skip
+
+    prepared = await export.prepare_export(
+        ctx, format=ExportFormat.JSON, period=Period.LAST_30_DAYS, sections=[ExportSection.ACHIEVEMENTS]
+    )
+    doc = orjson.loads((await _bytes(ctx, prepared))[0])
+
+    assert doc["sections"]["achievements"] == [
+        {"id": first.id, "title": first.title, "description": first.description, "category": first.category.value,
+         "rarity": first.rarity.value, "points": first.points, "unlocked_at": "2026-11-18T12:00:00Z"}
+    ]  # fmt: skip
