@@ -23,11 +23,13 @@ from rich.table import Table
 from . import jobs
 from .config import Settings, get_settings
 from .domain.errors import InvalidInput, NotFound
+from .domain.export import ExportFormat, parse_sections
 from .domain.folds import FoldResult
 from .domain.models import ApiKey, User
+from .domain.periods import Period
 from .jobs.fold import close_abandoned
 from .metrics import MULTIPROCESS_DIR
-from .resolvers import auth, database, rollups, users
+from .resolvers import auth, database, export, restore, rollups, users
 from .resolvers import cache as response_cache
 from .resolvers.context import build_context
 from .resolvers.demo import is_empty, load_demo
@@ -278,9 +280,13 @@ def import_events(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON lines, each an events batch."),
     user_id: str = typer.Option(auth.DEFAULT_USER_ID, "--user", help="The user the events belong to."),
 ) -> None:
-    """Import a JSONL file of event batches; bad lines are reported and skipped, the rest are stored."""
+    """Import a JSONL file of event batches (bad lines are reported and skipped, the rest are stored), or
+    a JSON or NDJSON export (its checksum verified first; into the learner it names unless --user)."""
     settings = get_settings()
     size = file.stat().st_size
+    if restore.is_export(file):
+        _restore(settings, file, None if user_id == auth.DEFAULT_USER_ID else user_id)
+        return
 
     async def work(runtime: Runtime) -> tuple[int, int, int]:
         try:
@@ -321,6 +327,136 @@ def import_events(
     console.print(f"accepted {accepted}, duplicates {duplicates}, rejected {rejected}")
     if rejected:
         raise typer.Exit(1)
+
+
+def _restore(settings: Settings, file: Path, user_id: str | None) -> None:
+    async def work(runtime: Runtime) -> restore.RestoreResult:
+        with Progress(
+            TextColumn("import"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+        ) as bar:
+            task = bar.add_task("records", total=None)
+            return await restore.restore(
+                runtime, file, user_id=user_id, now=datetime.now(UTC), progress=lambda n: bar.advance(task, n)
+            )
+
+    try:
+        result = _run(settings, work)
+    except InvalidInput as e:
+        err.print(f"[red]error:[/red] {e.field}: {e.message}")
+        raise typer.Exit(1) from None
+    records = ", ".join(f"{n} {s}" for s, n in result.records.items()) or "no raw records"
+    console.print(
+        f"restored {records} for {result.user_id}: accepted {result.accepted}, duplicates {result.duplicates}; "
+        f"export checksum {result.checksum} verified"
+    )
+
+
+def _write_export(
+    settings: Settings,
+    output: Path | None,
+    *,
+    user_id: str | None,
+    format: ExportFormat,
+    everything: bool,
+    period: Period | None = None,
+    start: datetime | None = None,
+    end: datetime | None = None,
+    include: str | None = None,
+) -> None:
+    async def work(runtime: Runtime) -> tuple[export.PreparedExport, export.ExportRun]:
+        try:
+            user = (
+                await auth.default_user(runtime)
+                if user_id in (None, auth.DEFAULT_USER_ID)
+                else await users.get_user(runtime, user_id=user_id or "")
+            )
+        except NotFound as e:
+            raise typer.BadParameter(e.message, param_hint="USER") from e
+        ctx = build_context(runtime, user)
+        try:
+            prepared = await export.prepare_export(
+                ctx,
+                format=format,
+                period=period,
+                start=start.date() if start else None,
+                end=end.date() if end else None,
+                sections=parse_sections(include),
+                everything=everything,
+            )
+        except InvalidInput as e:
+            raise typer.BadParameter(e.message, param_hint=f"--{e.field}") from e
+        total = sum(prepared.expected_rows.values())
+        with Progress(
+            TextColumn("export"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=err
+        ) as bar:
+            task = bar.add_task("records", total=total)
+            run = export.ExportRun(ctx, prepared, progress=lambda n: bar.advance(task, n))
+            target = output or Path(prepared.filename)
+            with target.open("wb") as fh:
+                async for chunk in run:
+                    fh.write(chunk)
+        return prepared, run
+
+    prepared, run = _run(settings, work)
+    assert run.trailer is not None
+    rows = ", ".join(f"{n} {s}" for s, n in run.trailer.row_counts.items())
+    console.print(f"wrote {output or prepared.filename}: {run.size_bytes} bytes; {rows}")
+    console.print(run.trailer.checksum)
+
+
+@app.command("export")
+def export_command(
+    format: str = typer.Option("json", "--format", "-f", help="json, csv (a zip) or ndjson."),
+    period: str = typer.Option(None, "--period", "-p", help="7d, 14d, 30d, 90d, 365d or all (default 30d)."),
+    start: datetime | None = typer.Option(None, "--start", formats=["%Y-%m-%d"], help="First local day."),
+    end: datetime | None = typer.Option(None, "--end", formats=["%Y-%m-%d"], help="Last local day."),
+    include: str = typer.Option(None, "--include", help="Sections, comma-separated (default all)."),
+    user_id: str = typer.Option(None, "--user", help="Whose data (default: the default user)."),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="The file (default learning_export_<date>.<ext>)."
+    ),
+) -> None:
+    """Export a learner's data as JSON, a CSV zip or NDJSON, within LA_EXPORT__MAX_DAYS and _MAX_RECORDS."""
+    try:
+        fmt = ExportFormat.parse(format)
+        chosen = Period.from_rest(period) if period else None
+    except InvalidInput as e:
+        raise typer.BadParameter(e.message, param_hint=f"--{e.field}") from e
+    _write_export(
+        get_settings(), output, user_id=user_id, format=fmt, everything=False, period=chosen, start=start,
+        end=end, include=include,
+    )  # fmt: skip
+
+
+@users_app.command("export")
+def users_export(
+    user_id: str = typer.Argument(..., help="The user's id."),
+    output: Path = typer.Option(
+        None, "--output", "-o", help="The file (default learning_export_<date>.json)."
+    ),
+) -> None:
+    """Everything held about a learner: the JSON export of every section and every day, without limits."""
+    _write_export(get_settings(), output, user_id=user_id, format=ExportFormat.JSON, everything=True)
+
+
+@users_app.command("delete")
+def users_delete(
+    user_id: str = typer.Argument(..., help="The user's id."),
+    yes: bool = typer.Option(False, "--yes", help="Do not ask for confirmation."),
+) -> None:
+    """Delete a learner, their keys and every raw and derived row of theirs, in one transaction."""
+    if not yes:
+        typer.confirm(f"delete {user_id} and all their data for good?", abort=True)
+
+    async def work(runtime: Runtime) -> export.Deletion:
+        try:
+            return await export.delete_learner(runtime, user_id=user_id)
+        except NotFound as e:
+            raise typer.BadParameter(e.message, param_hint="USER") from e
+
+    deletion = _run(get_settings(), work)
+    removed = ", ".join(f"{table} {n}" for table, n in deletion.removed.items() if n)
+    console.print(f"deleted {deletion.user_id}: {deletion.total} rows ({removed})")
 
 
 def _line_items(line: bytes) -> int:

@@ -149,6 +149,22 @@ class CacheSettings(Section):
     timeout_seconds: float = Field(default=0.5, gt=0)
 
 
+class ExportSettings(Section):
+    """Exports and reports (`LA_EXPORT__*`): the seed's limits, and how the stream is cut."""
+
+    # The longest period one export covers (the seed's MAX_EXPORT_DAYS), and the most records it holds
+    # in all its sections (the seed's max_records_per_export). The data-rights export is exempt.
+    max_days: int = Field(default=365, ge=1)
+    max_records: int = Field(default=10_000, ge=1)
+    # Raw rows read per statement (keyset pages) and the size of the chunks sent.
+    batch_rows: int = Field(default=2000, ge=1, le=100_000)
+    chunk_bytes: int = Field(default=64 * 1024, ge=1024)
+    # The `export` query carries a JSON export inline (`data`) up to this size; past it, only `downloadUrl`.
+    inline_max_bytes: int = Field(default=1024 * 1024, ge=0)
+    # Insights listed in a weekly or monthly report.
+    report_insights: int = Field(default=5, ge=0, le=100)
+
+
 class LimitSettings(BaseModel):
     """Bounds on every input and every answer (`LA_LIMITS__*`). Hitting one is a 4xx (REST) or a
     typed / `BAD_USER_INPUT` error (GraphQL) that names the limit; the README lists each one."""
@@ -262,6 +278,7 @@ class Settings(BaseSettings):
     rollups: RollupSettings = Field(default_factory=RollupSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)
     cache: CacheSettings = Field(default_factory=CacheSettings)
+    export: ExportSettings = Field(default_factory=ExportSettings)
 
     @model_validator(mode="after")
     def _share_the_anomaly_thresholds(self) -> Settings:

@@ -32,13 +32,21 @@ class Context:
         e.g. because it shows events waiting for a fold another process may run at any time."""
         self.max_age = seconds if self.max_age is None else min(self.max_age, seconds)
 
+    # The service the request runs in (its key cache: a learner deleting their data forgets their keys).
+    runtime: Runtime | None = None
+
 
 def build_context(runtime: Runtime, user: User, *, now: datetime | None = None) -> Context:
     """The context of one request or job: `now` is the given instant, else the runtime's clock."""
     # The request's reads share a few pooled connections, however many resolvers run at once.
     db = runtime.db.gated(runtime.settings.limits.max_request_connections)
     ctx = Context(
-        settings=runtime.settings, db=db, user=user, now=now or runtime.clock(), cache=runtime.cache
+        settings=runtime.settings,
+        db=db,
+        user=user,
+        now=now or runtime.clock(),
+        cache=runtime.cache,
+        runtime=runtime,
     )
     today = local_time(ctx.now, ZoneInfo(user.timezone)).day
     ctx.loaders = build_loaders(db, user.id, today=today, progress=runtime.settings.progress)

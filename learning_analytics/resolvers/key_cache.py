@@ -53,6 +53,12 @@ class KeyCache:
     def forget(self, key_hash: str) -> None:
         self._users.pop(key_hash, None)
 
+    def forget_user(self, user_id: str) -> None:
+        """Forget every key of a deleted user, and the default user if it was them."""
+        self._users = {h: e for h, e in self._users.items() if e.user.id != user_id}
+        if self._default_user is not None and self._default_user.user.id == user_id:
+            self._default_user = None
+
     def default_user(self) -> User | None:
         entry = self._default_user
         return entry.user if entry and entry.expires_at > time.monotonic() else None

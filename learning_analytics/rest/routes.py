@@ -11,6 +11,7 @@ from ..resolvers import ingest
 from ..resolvers.context import build_context
 from ..wire.events import parse_events_json
 from .body import BodyTooLarge, read_body
+from .export import routes as export_routes
 from .responses import JSONResponse, error_response, invalid
 
 
@@ -37,4 +38,5 @@ async def post_events(request: Request) -> Response:
 
 routes = [
     Route("/api/analytics/events", post_events, methods=["POST"]),
+    *export_routes,
 ]

@@ -22,6 +22,7 @@ from .activity import ActivityQuery
 from .batch_limit import BatchSizeLimit
 from .documents import document_guard
 from .errors import NotFoundError
+from .export import ExportMutation, ExportQuery
 from .failures import MaskUnexpectedErrors, Schema
 from .feedback import FeedbackQuery
 from .goals import GoalsMutation, GoalsQuery
@@ -52,8 +53,9 @@ QUERIES: tuple[type, ...] = (
     InsightsQuery,
     GoalsQuery,
     AchievementsQuery,
+    ExportQuery,
 )
-MUTATIONS: tuple[type, ...] = (IngestMutation, GoalsMutation, InsightsMutation)
+MUTATIONS: tuple[type, ...] = (IngestMutation, GoalsMutation, InsightsMutation, ExportMutation)
 
 
 def _merged(name: str, areas: tuple[type, ...]) -> type:

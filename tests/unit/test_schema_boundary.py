@@ -9,8 +9,10 @@ import pytest
 import strawberry
 from graphql import GraphQLEnumType
 
-from learning_analytics.domain import insights, mastery, models, periods, progress, trends
+from learning_analytics.domain import export, insights, mastery, models, periods, progress, trends
+from learning_analytics.domain.export import report
 from learning_analytics.schema import enums, root, schema
+from learning_analytics.schema import export as export_types
 from learning_analytics.schema import insights as insight_types
 from learning_analytics.schema import sessions as session_types
 from learning_analytics.schema import topics as topic_types
@@ -27,6 +29,9 @@ TWINS: list[tuple[type[Enum], type[Enum]]] = [
     (insight_types.InsightType, insights.InsightType),
     (insight_types.Importance, insights.Importance),
     (session_types.FeedbackKind, models.FeedbackKind),
+    (export_types.ExportFormat, export.ExportFormat),
+    (export_types.ExportSection, export.ExportSection),
+    (export_types.ReportPeriod, report.ReportPeriod),
 ]
 # Enums of the contract without a domain counterpart yet (goals and achievements are not tracked).
 SCHEMA_ONLY = {"GoalType", "GoalFrequency", "Comparison", "GoalStatus", "AchievementCategory", "Rarity"}

@@ -1,0 +1,198 @@
+"""Export timings: the demo learner's 30-day JSON and CSV exports (seed budget 5 s), and exports of one
+learner holding `--exchanges` exchanges (default 1,000,000) in every format: rows/s and peak memory.
+
+Each large export runs in its own process (`--measure FORMAT`), which streams the export to
+/dev/null and reports its time and peak RSS; the reference, measured the same way side by side, is
+a keyset scan of the same rows with no encoding (`--measure scan`), and the process's RSS before the
+export starts is reported as `base`. The database is reused when it already holds the history.
+
+    .venv/bin/python bench/export.py                          # SQLite, bench/.data/export-1000000.db
+    .venv/bin/python bench/export.py --exchanges 200000 --database-url postgresql+asyncpg://postgres@127.0.0.1/la_bench
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import subprocess
+import sys
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from learning_analytics.config import Settings
+from learning_analytics.domain.export import ExportFormat, ExportSection
+from learning_analytics.domain.models import EventBatch, ExchangeInput, Quality, SessionInput
+from learning_analytics.domain.periods import Period
+from learning_analytics.resolvers import database, export
+from learning_analytics.resolvers.context import build_context
+from learning_analytics.resolvers.demo import load_demo
+from learning_analytics.resolvers.ingest import ingest_batch
+from learning_analytics.resolvers.rollups import fold
+from learning_analytics.resolvers.runtime import Runtime, open_runtime
+from learning_analytics.storage import export as export_store
+from learning_analytics.storage import users
+from learning_analytics.storage.tables import exchanges_t
+
+HERE = Path(__file__).parent
+LEARNER = "bulk"
+TOPICS = ("python", "sql", "statistics", "french", "history", "music")
+SECTIONS = [ExportSection.SESSIONS, ExportSection.EXCHANGES, ExportSection.FEEDBACK]
+
+
+def settings_for(url: str) -> Settings:
+    s = Settings(database_url=url, scheduler=False)
+    return s.model_copy(update={"export": s.export.model_copy(update={"max_records": 10_000_000})})
+
+
+async def ensure_bulk(runtime: Runtime, *, exchanges: int, now: datetime) -> None:
+    """One learner with `exchanges` exchanges (20 a session, a topic each, a short text) over 365 days."""
+    async with runtime.db.read() as conn:
+        held = int(
+            (await conn.execute(select(func.count()).where(exchanges_t.c.user_id == LEARNER))).scalar_one()
+        )
+    if held:
+        print(f"reusing the stored history: {held:,} exchanges")
+        return
+    user = await users.create_user(runtime.db, user_id=LEARNER, name="Bulk", timezone="UTC", now=now)
+    ctx = build_context(runtime, user, now=now)
+    started = time.perf_counter()
+    per_batch = 9_500
+    for first in range(0, exchanges, per_batch):
+        sessions, items = [], []
+        for i in range(first, min(first + per_batch, exchanges)):
+            sid = f"s{i // 20}"
+            at = now - timedelta(days=364 - (i * 364) // exchanges, hours=2) + timedelta(seconds=i % 20)
+            if i % 20 == 0:
+                sessions.append(
+                    SessionInput(
+                        id=sid, started_at=at, ended_at=at + timedelta(minutes=10), topics=("python",)
+                    )
+                )
+            items.append(
+                ExchangeInput(id=f"e{i}", session_id=sid, occurred_at=at, quality=Quality(composite=(i % 97) / 97),
+                              topics=(TOPICS[i % len(TOPICS)],), user_text="how does this work?", agent_text="like this.")
+            )  # fmt: skip
+        await ingest_batch(ctx, EventBatch(sessions=tuple(sessions), exchanges=tuple(items)))
+        if first == 0:
+            await database.analyze(runtime)
+    await fold(runtime, now=now)
+    await database.analyze(runtime)
+    print(f"loaded {exchanges:,} exchanges in {time.perf_counter() - started:.1f} s")
+
+
+async def demo_exports(runtime: Runtime, now: datetime) -> None:
+    """The demo learner's 30-day exports, timed in process (the seed's budget: 5 s)."""
+    if await users.get_user(runtime.db, user_id="demo-1") is None and not any(
+        u.id.startswith("demo") for u in await users.list_users(runtime.db)
+    ):
+        await load_demo(runtime, n_users=1, days=120, seed=42, now=now)
+        await fold(runtime, now=now)
+    learner = next(u for u in await users.list_users(runtime.db) if u.id != LEARNER)
+    ctx = build_context(runtime, learner, now=now)
+    for fmt in (ExportFormat.JSON, ExportFormat.CSV):
+        times = []
+        for _ in range(5):
+            started = time.perf_counter()
+            prepared = await export.prepare_export(ctx, format=fmt, period=Period.LAST_30_DAYS)
+            run = export.ExportRun(ctx, prepared)
+            async for _chunk in run:
+                pass
+            times.append(time.perf_counter() - started)
+        rows = sum(run.trailer.row_counts.values()) if run.trailer else 0
+        print(f"demo learner, 30 days, {fmt.value}: {rows:,} records, {run.size_bytes:,} bytes, "
+              f"best {min(times) * 1000:.0f} ms, median {sorted(times)[2] * 1000:.0f} ms")  # fmt: skip
+
+
+def _status_mb(field: str) -> float:
+    """A memory figure of this process from /proc/self/status (VmRSS now, VmHWM its peak), in MB.
+    Unlike getrusage's ru_maxrss, VmHWM starts afresh at exec: a child does not inherit the parent's."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith(field + ":"):
+            return int(line.split()[1]) / 1024
+    return float("nan")
+
+
+async def measure(url: str, what: str) -> dict[str, float]:
+    base = _status_mb("VmRSS")
+    async with open_runtime(settings_for(url), upgrade=False) as runtime:
+        user = await users.get_user(runtime.db, user_id=LEARNER)
+        assert user is not None
+        ctx = build_context(runtime, user, now=datetime.now(UTC))
+        started = time.perf_counter()
+        rows = 0
+        size = 0
+        if what == "scan":
+            window = export_store.ExportWindow(
+                user_id=LEARNER,
+                start=datetime(1970, 1, 1).date(),
+                end=ctx.now.date() + timedelta(days=1),
+                since=None,
+                until=None,
+            )
+            for section in SECTIONS:
+                async for batch in export_store._keyset(
+                    runtime.db, export_store._RAW[section], window, runtime.settings.export.batch_rows
+                ):
+                    rows += len(batch)
+        else:
+            prepared = await export.prepare_export(
+                ctx, format=ExportFormat(what), period=Period.LAST_365_DAYS, sections=SECTIONS
+            )
+            run = export.ExportRun(ctx, prepared)
+            async for _chunk in run:
+                pass  # sent nowhere: the bench measures producing the stream
+            assert run.trailer is not None
+            rows, size = sum(run.trailer.row_counts.values()), run.size_bytes
+        seconds = time.perf_counter() - started
+    peak = _status_mb("VmHWM")
+    return {
+        "rows": rows,
+        "seconds": seconds,
+        "rows_per_s": rows / seconds,
+        "bytes": size,
+        "base_mb": base,
+        "peak_mb": peak,
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--exchanges", type=int, default=1_000_000)
+    parser.add_argument("--database-url")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    url = args.database_url or f"sqlite+aiosqlite:///{HERE / '.data' / f'export-{args.exchanges}.db'}"
+    if args.measure:
+        print(json.dumps(asyncio.run(measure(url, args.measure))))
+        return
+    (HERE / ".data").mkdir(exist_ok=True)
+
+    async def prepare() -> None:
+        async with open_runtime(settings_for(url)) as runtime:
+            now = datetime.now(UTC)
+            await ensure_bulk(runtime, exchanges=args.exchanges, now=now)
+            await demo_exports(runtime, now)
+
+    asyncio.run(prepare())
+    results = {}
+    for what in ("scan", "ndjson", "csv", "json"):
+        out = subprocess.run([sys.executable, __file__, "--measure", what, "--database-url", url],
+                             check=True, capture_output=True, text=True)  # fmt: skip
+        results[what] = json.loads(out.stdout.strip().splitlines()[-1])
+    scan = results["scan"]["rows_per_s"]
+    print(
+        f"{'':8} {'rows':>10} {'s':>7} {'rows/s':>10} {'vs scan':>8} {'MB out':>8} {'base RSS':>9} {'peak RSS':>9}"
+    )
+    for what, r in results.items():
+        print(f"{what:8} {r['rows']:>10,.0f} {r['seconds']:>7.1f} {r['rows_per_s']:>10,.0f} "
+              f"{r['rows_per_s'] / scan:>8.2f} {r['bytes'] / 1e6:>8.1f} {r['base_mb']:>8.0f}M {r['peak_mb']:>8.0f}M")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

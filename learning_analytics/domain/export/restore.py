@@ -1,0 +1,166 @@
+"""Reading an export back: its records from a JSON document or NDJSON lines, the raw events they
+describe (for the ingestion path), and the check that the file's checksum matches its records."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from datetime import datetime
+from typing import Any
+
+from ..errors import InvalidInput
+from ..ingest_checks import parse_date_time
+from ..models import ExchangeInput, FeedbackInput, FeedbackKind, Quality, SessionInput
+from .checksum import Checksum, canonical
+from .model import ExportSection
+
+RawEvent = SessionInput | ExchangeInput | FeedbackInput
+_QUALITY = ("relevance", "helpfulness", "engagement", "clarity", "accuracy")
+
+
+def _section(name: Any, *, where: str) -> ExportSection:
+    try:
+        return ExportSection(name)
+    except ValueError:
+        raise InvalidInput(
+            f"unknown section {str(name)[:40]!r}", field=where, code="invalid_section"
+        ) from None
+
+
+def json_records(
+    document: Any,
+) -> tuple[Mapping[str, Any], Iterator[tuple[ExportSection, Mapping[str, Any]]]]:
+    """The trailer (`row_counts`, `checksum`) and the records of a JSON export, in file order."""
+    if not isinstance(document, dict) or not isinstance(document.get("sections"), dict):
+        raise InvalidInput(
+            "not a learning-analytics JSON export (no `sections`)", field="file", code="not_an_export"
+        )
+
+    def records() -> Iterator[tuple[ExportSection, Mapping[str, Any]]]:
+        for name, items in document["sections"].items():
+            section = _section(name, where=f"sections.{name}")
+            if not isinstance(items, list):
+                raise InvalidInput(
+                    f"section {name} is not a list", field=f"sections.{name}", code="not_an_export"
+                )
+            for record in items:
+                yield section, record
+
+    return {"row_counts": document.get("row_counts"), "checksum": document.get("checksum")}, records()
+
+
+def ndjson_records(
+    lines: Iterable[Mapping[str, Any]], trailer: dict[str, Any]
+) -> Iterator[tuple[ExportSection, Mapping[str, Any]]]:
+    """The records of an NDJSON export's parsed lines; the `end` line's fields are put in `trailer`."""
+    for number, line in enumerate(lines, start=1):
+        kind = line.get("type")
+        if kind == "record":
+            yield _section(line.get("section"), where=f"line {number}.section"), line.get("data") or {}
+        elif kind == "end":
+            trailer.update(row_counts=line.get("row_counts"), checksum=line.get("checksum"))
+        elif kind not in ("metadata", "summary"):
+            raise InvalidInput(
+                f"line {number} is not part of an export", field=f"line {number}", code="not_an_export"
+            )
+
+
+class Verifier:
+    """Recomputes an export's checksum and row counts from its records, to compare with its trailer."""
+
+    def __init__(self) -> None:
+        self._checksum = Checksum()
+        self.row_counts: dict[str, int] = {}
+
+    def add(self, section: ExportSection, record: Mapping[str, Any]) -> None:
+        self._checksum.add(section, canonical(dict(record)))
+        self.row_counts[section.value] = self.row_counts.get(section.value, 0) + 1
+
+    def check(self, trailer: Mapping[str, Any]) -> str:
+        """The checksum; InvalidInput when the file's trailer is missing or says otherwise."""
+        digest = self._checksum.hexdigest()
+        if trailer.get("checksum") is None:
+            raise InvalidInput(
+                "the export has no checksum: it was cut short", field="checksum", code="truncated"
+            )
+        if trailer["checksum"] != digest:
+            raise InvalidInput(
+                f"the export's records give {digest}, not the {trailer['checksum']} it carries: the file was altered",
+                field="checksum",
+                code="checksum_mismatch",
+            )
+        return digest
+
+
+def _instant(record: Mapping[str, Any], name: str, where: str) -> datetime:
+    value = record.get(name)
+    if not isinstance(value, str):
+        raise InvalidInput(
+            f"{name} must be an ISO 8601 date-time", field=f"{where}.{name}", code="invalid_datetime"
+        )
+    try:
+        return parse_date_time(value)
+    except ValueError as e:
+        raise InvalidInput(str(e), field=f"{where}.{name}", code="invalid_datetime") from None
+
+
+def _text(record: Mapping[str, Any], name: str, where: str, *, required: bool = False) -> Any:
+    value = record.get(name)
+    if value is None and not required:
+        return None
+    if not isinstance(value, str):
+        raise InvalidInput(f"{name} must be a string", field=f"{where}.{name}", code="invalid_type")
+    return value
+
+
+def _topics(record: Mapping[str, Any], where: str) -> tuple[str, ...]:
+    value = record.get("topics") or []
+    if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+        raise InvalidInput("topics must be a list of strings", field=f"{where}.topics", code="invalid_type")
+    return tuple(value)
+
+
+def to_event(section: ExportSection, record: Mapping[str, Any], *, index: int) -> RawEvent:
+    """The raw event a record of SESSIONS, EXCHANGES or FEEDBACK describes, as the client first sent it
+    (values are checked again by the ingestion path)."""
+    where = f"{section.value}[{index}]"
+    if not isinstance(record, Mapping):
+        raise InvalidInput("a record is a JSON object", field=where, code="invalid_type")
+    if section is ExportSection.SESSIONS:
+        return SessionInput(
+            id=_text(record, "id", where, required=True),
+            started_at=_instant(record, "started_at", where),
+            ended_at=_instant(record, "ended_at", where) if record.get("ended_at") is not None else None,
+            topics=_topics(record, where),
+            total_exchanges=record.get("total_exchanges"),
+            avg_quality_score=record.get("avg_quality_score"),
+        )
+    if section is ExportSection.EXCHANGES:
+        composite = record.get("quality")
+        quality = (
+            None
+            if composite is None
+            else Quality(composite=composite, **{name: record.get(name) for name in _QUALITY})
+        )
+        return ExchangeInput(
+            id=_text(record, "id", where, required=True),
+            session_id=_text(record, "session_id", where, required=True),
+            occurred_at=_instant(record, "occurred_at", where),
+            quality=quality,
+            topics=_topics(record, where),
+            user_text=_text(record, "user_text", where),
+            agent_text=_text(record, "agent_text", where),
+        )
+    if section is ExportSection.FEEDBACK:
+        try:
+            kind = FeedbackKind(str(record.get("kind")))
+        except ValueError:
+            raise InvalidInput("unknown feedback kind", field=f"{where}.kind", code="enum") from None
+        return FeedbackInput(
+            id=_text(record, "id", where, required=True),
+            exchange_id=_text(record, "exchange_id", where, required=True),
+            kind=kind,
+            created_at=_instant(record, "created_at", where),
+            rating=record.get("rating"),
+            comment=_text(record, "comment", where),
+        )
+    raise InvalidInput(f"{section.value} records are derived, not raw events", field=where, code="derived")
