@@ -167,6 +167,8 @@ class LimitSettings(BaseModel):
     # Topics an answer ranks (the most practised of the period); the rest are only counted.
     max_topics_considered: int = 1000
     max_insights_limit: int = 100
+    # Characters of a REST query string (`?period=30d&metrics=…`), percent-escapes included.
+    max_query_string_chars: int = 2048
 
     # --- ingestion: numbers, text and topics (checked by `domain.ingest.validate_batch`) ---
     max_total_exchanges: int = 100_000  # a session summary's `total_exchanges`
