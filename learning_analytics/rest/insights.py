@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from pydantic import Field
+from pydantic import ConfigDict, Field
 from starlette.requests import Request
 from starlette.responses import Response
 
@@ -71,6 +71,10 @@ class InsightAnswer(Model):
 
 
 class Rating(Model):
+    """The body of a rating: exactly `{"helpful": true}` or `{"helpful": false}`."""
+
+    model_config = ConfigDict(strict=True)
+
     helpful: bool
 
 

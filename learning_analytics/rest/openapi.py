@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from typing import Any
 
 import orjson
@@ -84,15 +84,13 @@ def build_document(endpoints: Sequence[Endpoint], *, version: str) -> dict[str, 
     }
 
 
-class OpenAPIRoute:
-    """Serves the document, built once on first request (the routes do not change while running)."""
+def openapi_route(endpoints: Sequence[Endpoint], *, version: str) -> Callable[[Request], Awaitable[Response]]:
+    """The route serving the document, built once on first request (the routes do not change while running)."""
+    built: list[bytes] = []
 
-    def __init__(self, endpoints: Sequence[Endpoint], *, version: str) -> None:
-        self._endpoints = endpoints
-        self._version = version
-        self._body: bytes | None = None
+    async def openapi_json(request: Request) -> Response:
+        if not built:
+            built.append(orjson.dumps(build_document(endpoints, version=version)))
+        return Response(built[0], media_type="application/json")
 
-    async def __call__(self, request: Request) -> Response:
-        if self._body is None:
-            self._body = orjson.dumps(build_document(self._endpoints, version=self._version))
-        return Response(self._body, media_type="application/json")
+    return openapi_json

@@ -16,7 +16,7 @@ from ..wire.events import parse_events_json
 from . import insights, overview, progress, topics, trends
 from .body import BodyTooLarge, read_body
 from .endpoints import ENDPOINTS
-from .openapi import OPENAPI_PATH, OpenAPIRoute
+from .openapi import OPENAPI_PATH, openapi_route
 from .responses import JSONResponse, error_response, invalid
 
 
@@ -46,6 +46,6 @@ AREAS = (overview, progress, trends, insights, topics)
 
 routes = [
     Route("/api/analytics/events", post_events, methods=["POST"]),
-    Route(OPENAPI_PATH, OpenAPIRoute(ENDPOINTS, version=version("learning-analytics")), methods=["GET"]),
+    Route(OPENAPI_PATH, openapi_route(ENDPOINTS, version=version("learning-analytics")), methods=["GET"]),
     *(Route(e.path, e.handler, methods=[e.method]) for e in ENDPOINTS),
 ]
