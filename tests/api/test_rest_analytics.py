@@ -14,9 +14,12 @@ import pytest
 from openapi_spec_validator import validate
 from rest_contract import assert_matches, openapi
 from scipy import stats
-from support import events, exchange, feedback, gql, session
+from support import client_for, events, exchange, feedback, gql, session
 
+from learning_analytics.config import Settings
 from learning_analytics.resolvers.demo import load_demo
+from learning_analytics.resolvers.runtime import Runtime
+from learning_analytics.storage import users
 from learning_analytics.storage.rollups.fold import fold_dirty
 
 NOW = datetime(2026, 3, 18, 15, 30, tzinfo=UTC)  # a Wednesday afternoon
@@ -468,3 +471,31 @@ async def test_an_empty_account_answers_every_route_with_valid_empty_shapes(
     assert o["summary"]["avg_quality"] is None
     assert o["trends"]["quality"] == {"value": 0.0, "previous": None, "change": None, "direction": "stable"}
     assert date.fromisoformat((await get(app_client, "/api/analytics/trends"))["points"][-1]["date"])
+
+
+async def test_each_key_reads_only_its_own_learner_and_no_key_is_a_401(
+    settings: Settings, runtime: Runtime
+) -> None:
+    await users.create_user(runtime.db, user_id="alice", name="Alice", timezone="UTC", now=NOW)
+    await users.create_user(runtime.db, user_id="bob", name="Bob", timezone="UTC", now=NOW)
+    alice = await users.create_key(runtime.db, user_id="alice", now=NOW)
+    bob = await users.create_key(runtime.db, user_id="bob", now=NOW)
+    async with client_for(settings) as client:
+        client.app.state.runtime.clock = lambda: NOW  # type: ignore[attr-defined]
+        as_alice = {"Authorization": f"Bearer {alice}"}
+        stored = await client.post("/api/analytics/events", json=dataset(), headers=as_alice)
+        assert stored.status_code == 200
+        await fold_dirty(client.app.state.runtime.db, now=NOW)  # type: ignore[attr-defined]
+
+        anonymous = await client.get("/api/analytics/overview")
+        document = await client.get("/api/analytics/openapi.json")
+        mine = await client.get("/api/analytics/overview?period=7d", headers=as_alice)
+        theirs = await client.get(
+            "/api/analytics/overview?period=7d", headers={"Authorization": f"Bearer {bob}"}
+        )
+
+    assert anonymous.status_code == 401
+    assert anonymous.json()["error"]["code"] == "unauthenticated"
+    assert document.status_code == 200  # the document describes routes, not anyone's data
+    assert mine.json()["summary"]["total_sessions"] == 3
+    assert theirs.json()["summary"]["total_sessions"] == 0
