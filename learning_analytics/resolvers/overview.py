@@ -71,8 +71,7 @@ async def overview(ctx: Context, *, period: Period) -> OverviewAnswer:
     return OverviewAnswer(
         period=period,
         summary=await summary_of(ctx, current, streak.current, start=r.start, end=r.end),
-        # A period reaching back to the first day has no previous period: no previous value either.
-        sessions=period_change(float(current.sessions), None if before is None else float(previous.sessions)),
+        sessions=period_change(float(current.sessions), float(previous.sessions)),
         quality=_change(current.avg_quality, previous.avg_quality),
         engagement=_change(current.engagement, previous.engagement),
         streak=streak,
