@@ -165,3 +165,10 @@ async def test_the_write_routes_take_no_query_parameters(app_client: httpx.Async
 
     assert r.status_code == 400
     assert r.json()["error"]["parameter"] == "all"
+
+
+async def test_a_read_route_refuses_other_methods_with_a_json_405(app_client: httpx.AsyncClient) -> None:
+    r = await app_client.post("/api/analytics/overview", json={})
+
+    assert r.status_code == 405
+    assert r.json()["error"]["code"] == "method_not_allowed"
