@@ -8,12 +8,12 @@ snake_case as the seed writes them, except inside `chart`, which Chart.js reads 
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, SerializerFunctionWrapHandler, model_serializer
 
-from ..domain import charts
+from ..domain import charts, streaks
 from ..domain.periods import ChangeDirection, MetricChange
 from ..resolvers.meta import AnswerMeta
 
@@ -103,6 +103,30 @@ class Change(Model):
     @classmethod
     def of(cls, m: MetricChange) -> Change:
         return cls(value=m.value, previous=m.previous, change=m.change, direction=_DIRECTIONS[m.direction])
+
+
+class Streak(Model):
+    """The seed's streak (`current`, `best`, `today_complete`) with the days behind it."""
+
+    current: int
+    best: int = Field(description="The longest run of active days ever.")
+    today_complete: bool
+    last_active_date: date | None
+    started_on: date | None
+    freezes_available: int
+    frozen_days: list[date]
+
+    @classmethod
+    def of(cls, s: streaks.Streak) -> Streak:
+        return cls(
+            current=s.current,
+            best=s.longest,
+            today_complete=s.today_complete,
+            last_active_date=s.last_active_date,
+            started_on=s.started_on,
+            freezes_available=s.freezes_available,
+            frozen_days=list(s.frozen_days),
+        )
 
 
 class ErrorDetail(Model):

@@ -2,19 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
+from ..domain.achievements import AchievementStatus
 from ..domain.insights import StoredInsight
-from ..domain.streaks import Streak as DomainStreak
+from ..resolvers import achievements as achievements_resolver
+from ..resolvers import goals as goals_resolver
 from ..resolvers import insights as insights_resolver
 from ..resolvers import overview as resolver
+from ..resolvers.goals import GoalView
+from .achievements import Achievement
 from .endpoints import context, endpoint, query
+from .goals import Goal
 from .insights import Insight
-from .models import Change, Meta, Model
+from .models import Change, Meta, Model, Streak
 from .params import period_param
 from .responses import json_response
 
@@ -34,40 +37,23 @@ class OverviewTrends(Model):
     engagement: Change = Field(description="Exchanges per session.")
 
 
-class Streak(Model):
-    """The seed's streak (`current`, `best`, `today_complete`) with the days behind it."""
-
-    current: int
-    best: int = Field(description="The longest run of active days ever.")
-    today_complete: bool
-    last_active_date: date | None
-    started_on: date | None
-    freezes_available: int
-    frozen_days: list[date]
-
-    @classmethod
-    def of(cls, s: DomainStreak) -> Streak:
-        return cls(
-            current=s.current,
-            best=s.longest,
-            today_complete=s.today_complete,
-            last_active_date=s.last_active_date,
-            started_on=s.started_on,
-            freezes_available=s.freezes_available,
-            frozen_days=list(s.frozen_days),
-        )
-
-
 class OverviewAnswer(Model):
     summary: Summary
     trends: OverviewTrends
     streak: Streak
     recent_insights: list[Insight] = Field(description="The newest insights that are not dismissed.")
-    active_goals: list[dict[str, object]] = Field(description="Active goals (empty until goals are tracked).")
+    active_goals: list[Goal]
+    recent_achievements: list[Achievement] = Field(description="The newest unlocks, newest first.")
     meta: Meta
 
     @classmethod
-    def of(cls, o: resolver.OverviewAnswer, insights: list[StoredInsight]) -> OverviewAnswer:
+    def of(
+        cls,
+        o: resolver.OverviewAnswer,
+        insights: list[StoredInsight],
+        goals: list[GoalView],
+        achievements: list[AchievementStatus],
+    ) -> OverviewAnswer:
         s = o.summary
         return cls(
             summary=Summary(
@@ -85,7 +71,8 @@ class OverviewAnswer(Model):
             ),
             streak=Streak.of(o.streak),
             recent_insights=[Insight.of(i) for i in insights],
-            active_goals=[],
+            active_goals=[Goal.of(g) for g in goals],
+            recent_achievements=[Achievement.of(a) for a in achievements],
             meta=Meta.of(o.meta),
         )
 
@@ -100,4 +87,6 @@ async def get_overview(request: Request) -> Response:
     ctx = context(request)
     answer = await resolver.overview(ctx, period=q["period"])
     recent = await insights_resolver.list_insights(ctx, limit=ctx.settings.insights.max_insights)
-    return json_response(OverviewAnswer.of(answer, recent.items), answer.meta)
+    goals = await goals_resolver.active_goals(ctx)
+    unlocked = await achievements_resolver.recent(ctx)
+    return json_response(OverviewAnswer.of(answer, recent.items, goals, unlocked), answer.meta)

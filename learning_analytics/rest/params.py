@@ -63,7 +63,7 @@ class Param:
             raise BadParameter(self.name, e.message, code=e.code, limit=e.limit) from e
 
 
-def _choice(name: str, choices: dict[str, Any]) -> Callable[[str], Any]:
+def choice(name: str, choices: dict[str, Any]) -> Callable[[str], Any]:
     def parse(text: str) -> Any:
         found = choices.get(text.strip().lower())
         if found is None:
@@ -79,15 +79,15 @@ def _integer(text: str) -> int:
     return int(text)
 
 
-def _boolean(text: str) -> bool:
-    return bool(_choice("the value", {"true": True, "false": False})(text))
+def boolean(text: str) -> bool:
+    return bool(choice("the value", {"true": True, "false": False})(text))
 
 
 def _metrics(text: str) -> list[Metric]:
     names = [n.strip().lower() for n in text.split(",")]
     if not any(names):
         raise InvalidInput("name at least one metric")
-    parse = _choice("each metric", {m.value: m for m in Metric})
+    parse = choice("each metric", {m.value: m for m in Metric})
     return list(dict.fromkeys(parse(n) for n in names))
 
 
@@ -113,7 +113,7 @@ def period_param(default: str = "30d") -> Param:
         name="period",
         description="Local days ending today, today included (30d = the last 30 days), or all time.",
         schema=_enum_schema(list(PERIODS), default),
-        parse=_choice("period", PERIODS),
+        parse=choice("period", PERIODS),
         default=PERIODS[default],
     )
 
@@ -139,13 +139,13 @@ GRANULARITY = Param(
     name="granularity",
     description="Bucket size; omitted: daily up to 31 days, weekly up to 180, monthly beyond.",
     schema=_enum_schema(list(GRANULARITIES)),
-    parse=_choice("granularity", GRANULARITIES),
+    parse=choice("granularity", GRANULARITIES),
 )
 METRIC = Param(
     name="metric",
     description="The metric whose daily series is analysed.",
     schema=_enum_schema([m.value for m in Metric], Metric.QUALITY.value),
-    parse=_choice("metric", {m.value: m for m in Metric}),
+    parse=choice("metric", {m.value: m for m in Metric}),
     default=Metric.QUALITY,
 )
 WINDOW = Param(
@@ -164,26 +164,26 @@ METHOD = Param(
     name="method",
     description="linear: the OLS line with 95 % prediction intervals; holt: Holt's linear smoothing.",
     schema=_enum_schema([m.value for m in ForecastMethod], ForecastMethod.LINEAR.value),
-    parse=_choice("method", {m.value: m for m in ForecastMethod}),
+    parse=choice("method", {m.value: m for m in ForecastMethod}),
     default=ForecastMethod.LINEAR,
 )
 INSIGHT_TYPE = Param(
     name="type",
     description="Only insights of this type.",
     schema=_enum_schema([t.value for t in InsightType]),
-    parse=_choice("type", {t.value: t for t in InsightType}),
+    parse=choice("type", {t.value: t for t in InsightType}),
 )
 IMPORTANCE = Param(
     name="importance",
     description="Only insights of this importance.",
     schema=_enum_schema([i.value for i in Importance]),
-    parse=_choice("importance", {i.value: i for i in Importance}),
+    parse=choice("importance", {i.value: i for i in Importance}),
 )
 INCLUDE_DISMISSED = Param(
     name="include_dismissed",
     description="Also list dismissed insights.",
     schema={"type": "boolean", "default": False},
-    parse=_boolean,
+    parse=boolean,
     default=False,
 )
 

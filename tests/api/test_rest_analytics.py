@@ -6,54 +6,21 @@ The service's clock is set to NOW, so "today" and the periods are fixed whatever
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 import httpx
 import pytest
 from openapi_spec_validator import validate
-from rest_contract import assert_matches, openapi
+from rest_support import NOW, QUALITY, TODAY, assert_matches, at, dataset, get, openapi
 from scipy import stats
-from support import client_for, events, exchange, feedback, gql, session
+from support import client_for, gql
 
 from learning_analytics.config import Settings
 from learning_analytics.resolvers.demo import load_demo
 from learning_analytics.resolvers.runtime import Runtime
 from learning_analytics.storage import users
 from learning_analytics.storage.rollups.fold import fold_dirty
-
-NOW = datetime(2026, 3, 18, 15, 30, tzinfo=UTC)  # a Wednesday afternoon
-TODAY = NOW.date()
-QUALITY = (0.8 + 0.7 + 0.5 + 0.9 + 4 * 0.7) / 8  # exchange-weighted; D is a summary of 4 exchanges at 0.7
-
-
-def at(days_ago: int, hour: int = 12, minute: int = 0) -> datetime:
-    return datetime.combine(TODAY - timedelta(days=days_ago), time(hour, minute), tzinfo=UTC)
-
-
-def dataset() -> dict[str, Any]:
-    """Current 7 days: A (yesterday, 30 min), D (2 days ago, summary, 15 min), B (3 days ago, 60 min);
-    previous 7 days: C (10 days ago, 20 min)."""
-    return events(
-        [
-            session("A", at(1), 30, topics=["python"]),
-            session("B", at(3), 60),
-            session("C", at(10), 20),
-            session("D", at(2), 15, topics=["git"], total_exchanges=4, avg_quality_score=0.7),
-        ],
-        [
-            exchange("A1", "A", at(1, 12, 1), 0.8, topics=["python"]),
-            exchange("A2", "A", at(1, 12, 2), 0.7, topics=["python"]),
-            exchange("B1", "B", at(3, 12, 1), 0.5, topics=["python", "sql"]),
-            exchange("B2", "B", at(3, 12, 2), 0.9, topics=["sql"]),
-            exchange("C1", "C", at(10, 12, 1), 0.4),
-        ],
-        [
-            feedback("fA1", "A1", at(1, 12, 5), "thumbs_up", rating=1.0),
-            feedback("fB1", "B1", at(3, 12, 5), "correction"),
-            feedback("fB2", "B2", at(3, 12, 6), "thumbs_down", rating=0.0),
-        ],
-    )
 
 
 @pytest.fixture
@@ -74,16 +41,6 @@ async def demo(app_client: httpx.AsyncClient) -> httpx.AsyncClient:
     await load_demo(runtime, n_users=1, days=120, seed=42, now=NOW)
     await fold_dirty(runtime.db, now=NOW)
     return app_client
-
-
-async def get(client: httpx.AsyncClient, path: str, **params: str) -> Any:
-    """GET a route, check the answer against the OpenAPI document, and return its body."""
-    r = await client.get(path, params=params)
-    assert r.status_code == 200, r.text
-    assert r.headers["content-type"] == "application/json"
-    assert r.headers["cache-control"] == "private, no-cache"
-    assert_matches(await openapi(client), path, r.json())
-    return r.json()
 
 
 def assert_meta(meta: dict[str, Any], period: str | None) -> None:
@@ -122,6 +79,9 @@ async def test_the_openapi_document_is_valid_openapi_3_1_and_lists_every_route(
         "/api/analytics/insights/{id}/rate": ["post"],
         "/api/analytics/insights/viewed": ["post"],
         "/api/analytics/topics": ["get"],
+        "/api/analytics/goals": ["get", "post"],
+        "/api/analytics/goals/{id}": ["delete", "get", "patch"],
+        "/api/analytics/achievements": ["get"],
     }
     progress = doc["paths"]["/api/analytics/progress"]["get"]
     assert [p["name"] for p in progress["parameters"]] == ["period", "metrics", "granularity"]
@@ -133,7 +93,15 @@ async def test_overview_has_the_seed_shape_and_the_numbers_worked_out_by_hand(
 ) -> None:
     o = await get(loaded, "/api/analytics/overview", period="7d")
 
-    assert list(o) == ["summary", "trends", "streak", "recent_insights", "active_goals", "meta"]
+    assert list(o) == [
+        "summary",
+        "trends",
+        "streak",
+        "recent_insights",
+        "active_goals",
+        "recent_achievements",
+        "meta",
+    ]
     assert o["summary"] == {
         "total_sessions": 3,
         "total_exchanges": 8,
@@ -165,7 +133,8 @@ async def test_overview_has_the_seed_shape_and_the_numbers_worked_out_by_hand(
         "freezes_available": 0,
         "frozen_days": [],
     }
-    assert o["active_goals"] == []
+    # A learner's first use of goals creates the architecture's six default goals.
+    assert len(o["active_goals"]) == 6
     assert_meta(o["meta"], "7d")
 
 
@@ -177,7 +146,8 @@ async def test_overview_equals_the_graphql_overview(loaded: httpx.AsyncClient) -
               summary { totalSessions totalExchanges avgQuality streakDays uniqueTopics totalMinutes }
               trends { sessions { value change direction } quality { value change direction }
                        engagement { value change direction } }
-              streak { current longest } recentInsights { id } meta { period dataThrough } } }""",
+              streak { current longest } recentInsights { id } meta { period dataThrough }
+              activeGoals { id progressPercent currentValue } recentAchievements { id } } }""",
     )
     g = body["data"]["overview"]
 
@@ -203,6 +173,10 @@ async def test_overview_equals_the_graphql_overview(loaded: httpx.AsyncClient) -
     )
     assert [i["id"] for i in rest["recent_insights"]] == [i["id"] for i in g["recentInsights"]]
     assert rest["meta"]["period"] == g["meta"]["period"] == "30d"
+    assert [(x["id"], x["progress"], x["current"]) for x in rest["active_goals"]] == [
+        (x["id"], x["progressPercent"], x["currentValue"]) for x in g["activeGoals"]
+    ]
+    assert [x["id"] for x in rest["recent_achievements"]] == [x["id"] for x in g["recentAchievements"]]
 
 
 async def test_all_time_compares_with_the_empty_days_before_the_first(loaded: httpx.AsyncClient) -> None:

@@ -8,7 +8,7 @@ from typing import Any
 import httpx
 import orjson
 import pytest
-from rest_contract import assert_matches, openapi
+from rest_support import assert_matches, openapi
 
 BAD = [
     ("overview", "period=5d", "period", "invalid"),
