@@ -37,6 +37,7 @@ class Endpoint:
     answer: type[BaseModel]
     body: type[BaseModel] | None = None
     path_params: tuple[str, ...] = ()
+    status: int = 200
     tag: str = "analytics"
 
 
@@ -56,6 +57,7 @@ def endpoint(
     params: Sequence[Param] = (),
     body: type[BaseModel] | None = None,
     path_params: Sequence[str] = (),
+    status: int = 200,
 ) -> Callable[[Handler], Handler]:
     """Register the decorated route; its docstring's first line is the OpenAPI summary."""
 
@@ -83,6 +85,7 @@ def endpoint(
                 answer=answer,
                 body=body,
                 path_params=tuple(path_params),
+                status=status,
             )
         )
         return route

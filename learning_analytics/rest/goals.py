@@ -225,7 +225,7 @@ async def get_goals(request: Request) -> Response:
     return json_response(answer, meta)
 
 
-@endpoint("POST", "/api/analytics/goals", answer=GoalAnswer, body=NewGoal)
+@endpoint("POST", "/api/analytics/goals", answer=GoalAnswer, body=NewGoal, status=201)
 async def create_goal(request: Request) -> Response:
     """Create a goal; it answers (201) with its current progress."""
     query(request, ())

@@ -35,7 +35,10 @@ def _operation(e: Endpoint, refs: dict[Any, dict[str, Any]]) -> dict[str, Any]:
         for p in e.params
     ]
     responses: dict[str, Any] = {
-        "200": {"description": "The answer.", "content": {"application/json": {"schema": refs[e.answer]}}},
+        str(e.status): {
+            "description": "The answer.",
+            "content": {"application/json": {"schema": refs[e.answer]}},
+        },
         "400": _error("A bad, unknown or repeated parameter, named in `error.parameter`."),
         "401": _error("No valid API key (once keys are required)."),
     }
