@@ -18,6 +18,8 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..domain.errors import InvalidInput, NotFound
+from ..domain.periods import DateRange, Period
+from ..resolvers.calendar import requested
 from ..resolvers.context import Context, build_context
 from .body import BodyTooLarge, read_body
 from .params import BadParameter, Param, read_query
@@ -97,6 +99,13 @@ def query(request: Request, params: Sequence[Param]) -> dict[str, Any]:
     """The request's query parameters, parsed (BadParameter on any that is wrong, unknown or repeated)."""
     limit = request.app.state.runtime.settings.limits.max_query_string_chars
     return read_query(request, params, max_chars=limit)
+
+
+def covering(ctx: Context, q: dict[str, Any]) -> dict[str, Any]:
+    """The use case's `period` or `dates` from the route's `period`, `start` and `end` (checked by
+    `calendar.requested`: both ends or neither, start ≤ end, the range's length, not with a period)."""
+    asked = requested(ctx, period=q["period"], start=q["start"], end=q["end"], default=Period.LAST_30_DAYS)
+    return {"dates": asked} if isinstance(asked, DateRange) else {"period": asked}
 
 
 def context(request: Request) -> Context:

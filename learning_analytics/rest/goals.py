@@ -207,7 +207,7 @@ async def get_goals(request: Request) -> Response:
     ctx = context(request)
     goals = await resolver.active_goals(ctx)
     recent = await achievements_resolver.recent(ctx)
-    lifetime = await overview_resolver.overview(ctx, period=Period.ALL_TIME)
+    lifetime = await overview_resolver.overview(ctx, period=Period.ALL_TIME, with_median=False)
     marks = ctx.settings.insights
     meta = await answer_meta(ctx, None)
     answer = GoalsAnswer(

@@ -14,11 +14,11 @@ from ..resolvers import insights as insights_resolver
 from ..resolvers import overview as resolver
 from ..resolvers.goals import GoalView
 from .achievements import Achievement
-from .endpoints import context, endpoint, query
+from .endpoints import context, covering, endpoint, query
 from .goals import Goal
 from .insights import Insight
 from .models import Change, Meta, Model, Streak
-from .params import period_param
+from .params import END, START, period_param
 from .responses import json_response
 
 
@@ -29,6 +29,9 @@ class Summary(Model):
     streak_days: int
     unique_topics: int
     total_minutes: float
+    median_session_minutes: float | None = Field(
+        description="Median duration of the period's sessions that have an end."
+    )
 
 
 class OverviewTrends(Model):
@@ -63,6 +66,7 @@ class OverviewAnswer(Model):
                 streak_days=s.streak_days,
                 unique_topics=s.unique_topics,
                 total_minutes=s.total_minutes,
+                median_session_minutes=s.median_session_minutes,
             ),
             trends=OverviewTrends(
                 sessions=Change.of(o.sessions),
@@ -77,7 +81,7 @@ class OverviewAnswer(Model):
         )
 
 
-PARAMS = (period_param(),)
+PARAMS = (period_param(), START, END)
 
 
 @endpoint("GET", "/api/analytics/overview", params=PARAMS, answer=OverviewAnswer)
@@ -85,7 +89,7 @@ async def get_overview(request: Request) -> Response:
     """Totals of the period, their change against the previous period, the streak and recent insights."""
     q = query(request, PARAMS)
     ctx = context(request)
-    answer = await resolver.overview(ctx, period=q["period"])
+    answer = await resolver.overview(ctx, **covering(ctx, q))
     recent = await insights_resolver.list_insights(ctx, limit=ctx.settings.insights.max_insights)
     goals = await goals_resolver.active_goals(ctx)
     unlocked = await achievements_resolver.recent(ctx)

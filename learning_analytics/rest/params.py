@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from datetime import date
 from typing import Any
 from urllib.parse import parse_qsl
 
@@ -26,6 +27,7 @@ from ..domain.trends import ForecastMethod
 # How much of a client's text an error message quotes.
 _QUOTED = 40
 _INTEGER = re.compile(r"[+-]?[0-9]{1,18}")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
 
 class BadParameter(Exception):
@@ -109,13 +111,37 @@ def _enum_schema(values: Sequence[str], default: str | None = None) -> dict[str,
 
 
 def period_param(default: str = "30d") -> Param:
+    """`period`; omitted, the use case covers `start`..`end` when given, else the default preset."""
     return Param(
         name="period",
-        description="Local days ending today, today included (30d = the last 30 days), or all time.",
+        description="Local days ending today, today included (30d = the last 30 days), or all time; "
+        "not together with start/end.",
         schema=_enum_schema(list(PERIODS), default),
         parse=choice("period", PERIODS),
-        default=PERIODS[default],
     )
+
+
+def _date(text: str) -> date:
+    if not _DATE.fullmatch(text.strip()):
+        raise InvalidInput(f"must be a date YYYY-MM-DD, got {quoted(text)}")
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError as e:
+        raise InvalidInput(f"must be a date YYYY-MM-DD, got {quoted(text)}") from e
+
+
+START = Param(
+    name="start",
+    description="First local day of an explicit range (with end; at most LA_LIMITS__MAX_RANGE_DAYS days).",
+    schema={"type": "string", "format": "date"},
+    parse=_date,
+)
+END = Param(
+    name="end",
+    description="Last local day of an explicit range, included (with start).",
+    schema={"type": "string", "format": "date"},
+    parse=_date,
+)
 
 
 def limit_param(default: int, description: str) -> Param:

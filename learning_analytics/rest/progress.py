@@ -12,9 +12,9 @@ from starlette.responses import Response
 from ..domain import progress as domain
 from ..domain.trends import TrendDirection
 from ..resolvers import progress as resolver
-from .endpoints import context, endpoint, query
+from .endpoints import context, covering, endpoint, query
 from .models import Chart, Meta, Model
-from .params import GRANULARITIES, GRANULARITY, GRANULARITY_NAMES, METRICS, period_param
+from .params import END, GRANULARITIES, GRANULARITY, GRANULARITY_NAMES, METRICS, START, period_param
 from .responses import json_response
 
 # The seed's statistics say "up"/"down"; the OLS direction (±5 % band) says improving/declining.
@@ -91,14 +91,15 @@ class ProgressAnswer(Model):
         )
 
 
-PARAMS = (period_param(), METRICS, GRANULARITY)
+PARAMS = (period_param(), START, END, METRICS, GRANULARITY)
 
 
 @endpoint("GET", "/api/analytics/progress", params=PARAMS, answer=ProgressAnswer)
 async def get_progress(request: Request) -> Response:
     """Metrics per bucket over the period as a Chart.js line chart, with statistics per metric."""
     q = query(request, PARAMS)
+    ctx = context(request)
     answer = await resolver.progress(
-        context(request), period=q["period"], metrics=q["metrics"], granularity=q["granularity"]
+        ctx, **covering(ctx, q), metrics=q["metrics"], granularity=q["granularity"]
     )
     return json_response(ProgressAnswer.of(answer), answer.meta)

@@ -10,9 +10,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from ..resolvers import topics as resolver
-from .endpoints import context, endpoint, query
+from .endpoints import context, covering, endpoint, query
 from .models import Chart, Meta, Model
-from .params import limit_param, period_param
+from .params import END, START, limit_param, period_param
 from .responses import json_response
 
 
@@ -41,12 +41,19 @@ class Connection(Model):
     sessions: int
 
 
+class GraphNode(Model):
+    name: str
+    sessions: int
+    exchanges: int
+
+
 class KnowledgeGraph(Model):
     total_concepts: int = Field(description="Topics of the period.")
-    total_relationships: int | None = Field(
-        description="Pairs of topics studied in the same session; null where not counted."
+    total_relationships: int = Field(
+        description="Pairs of the period's top topics (by sessions) studied in the same session."
     )
-    strongest_connections: list[Connection]
+    strongest_connections: list[Connection] = Field(description="The `limit` strongest pairs.")
+    nodes: list[GraphNode] = Field(description="The topics the strongest connections join.")
 
 
 class TopicsAnswer(Model):
@@ -69,23 +76,33 @@ class TopicsAnswer(Model):
                 for x in t.trending
             ],
             knowledge_graph=KnowledgeGraph(
-                total_concepts=t.total_topics,
-                total_relationships=None,
+                total_concepts=t.knowledge_graph.total_concepts,
+                total_relationships=t.knowledge_graph.total_relationships,
                 strongest_connections=[
                     Connection(source=c.source, target=c.target, strength=c.strength, sessions=c.sessions)
-                    for c in t.connections
+                    for c in t.knowledge_graph.edges
+                ],
+                nodes=[
+                    GraphNode(name=n.name, sessions=n.sessions, exchanges=n.exchanges)
+                    for n in t.knowledge_graph.nodes
                 ],
             ),
             meta=Meta.of(t.meta),
         )
 
 
-PARAMS = (period_param(), limit_param(20, "At most this many top, trending and connected topics."))
+PARAMS = (
+    period_param(),
+    START,
+    END,
+    limit_param(20, "At most this many top, trending and connected topics."),
+)
 
 
 @endpoint("GET", "/api/analytics/topics", params=PARAMS, answer=TopicsAnswer)
 async def get_topics(request: Request) -> Response:
     """Topics of the period: distribution, top topics, trending topics and their connections."""
     q = query(request, PARAMS)
-    answer = await resolver.topics(context(request), period=q["period"], limit=q["limit"])
+    ctx = context(request)
+    answer = await resolver.topics(ctx, **covering(ctx, q), limit=q["limit"])
     return json_response(TopicsAnswer.of(answer), answer.meta)

@@ -12,9 +12,9 @@ from ..domain import progress
 from ..domain.trends import TrendDirection, weekly
 from ..domain.trends.analysis import trend_chart
 from ..resolvers import trends as resolver
-from .endpoints import context, endpoint, query
+from .endpoints import context, covering, endpoint, query
 from .models import Chart, Meta, Model
-from .params import FORECAST_DAYS, METHOD, METRIC, WINDOW, period_param
+from .params import END, FORECAST_DAYS, METHOD, METRIC, START, WINDOW, period_param
 from .responses import json_response
 
 
@@ -113,17 +113,18 @@ class TrendsAnswer(Model):
         )
 
 
-PARAMS = (period_param(), METRIC, WINDOW, FORECAST_DAYS, METHOD)
+PARAMS = (period_param(), START, END, METRIC, WINDOW, FORECAST_DAYS, METHOD)
 
 
 @endpoint("GET", "/api/analytics/trends", params=PARAMS, answer=TrendsAnswer)
 async def get_trends(request: Request) -> Response:
     """The daily series of a metric with its rolling average, OLS trend and forecast."""
     q = query(request, PARAMS)
+    ctx = context(request)
     answer = await resolver.trend(
-        context(request),
+        ctx,
+        **covering(ctx, q),
         metric=q["metric"],
-        period=q["period"],
         window=q["window"],
         forecast_days=q["forecast_days"],
         method=q["method"],

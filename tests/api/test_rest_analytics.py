@@ -84,7 +84,7 @@ async def test_the_openapi_document_is_valid_openapi_3_1_and_lists_every_route(
         "/api/analytics/achievements": ["get"],
     }
     progress = doc["paths"]["/api/analytics/progress"]["get"]
-    assert [p["name"] for p in progress["parameters"]] == ["period", "metrics", "granularity"]
+    assert [p["name"] for p in progress["parameters"]] == ["period", "start", "end", "metrics", "granularity"]
     assert progress["parameters"][0]["schema"]["enum"] == ["7d", "14d", "30d", "90d", "365d", "all"]
 
 
@@ -109,6 +109,7 @@ async def test_overview_has_the_seed_shape_and_the_numbers_worked_out_by_hand(
         "streak_days": 3,
         "unique_topics": 3,
         "total_minutes": pytest.approx(105.0),
+        "median_session_minutes": 30.0,  # B 60, A 30, D 15
     }
     # The previous 7 days hold C alone: 1 session, 1 exchange at 0.4.
     assert o["trends"]["sessions"] == {"value": 3.0, "previous": 1.0, "change": 200.0, "direction": "up"}
@@ -143,7 +144,7 @@ async def test_overview_equals_the_graphql_overview(loaded: httpx.AsyncClient) -
     body = await gql(
         loaded,
         """{ overview(period: LAST_30_DAYS) {
-              summary { totalSessions totalExchanges avgQuality streakDays uniqueTopics totalMinutes }
+              summary { totalSessions totalExchanges avgQuality streakDays uniqueTopics totalMinutes medianSessionMinutes }
               trends { sessions { value change direction } quality { value change direction }
                        engagement { value change direction } }
               streak { current longest } recentInsights { id } meta { period dataThrough }
@@ -158,6 +159,7 @@ async def test_overview_equals_the_graphql_overview(loaded: httpx.AsyncClient) -
         "streak_days": g["summary"]["streakDays"],
         "unique_topics": g["summary"]["uniqueTopics"],
         "total_minutes": g["summary"]["totalMinutes"],
+        "median_session_minutes": g["summary"]["medianSessionMinutes"],
     }
     words = {"UP": "up", "DOWN": "down", "FLAT": "stable"}
     for name in ("sessions", "quality", "engagement"):
@@ -473,3 +475,23 @@ async def test_each_key_reads_only_its_own_learner_and_no_key_is_a_401(
     assert document.status_code == 200  # the document describes routes, not anyone's data
     assert mine.json()["summary"]["total_sessions"] == 3
     assert theirs.json()["summary"]["total_sessions"] == 0
+
+
+async def test_an_explicit_range_answers_like_the_period_it_equals(loaded: httpx.AsyncClient) -> None:
+    start, end = str(TODAY - timedelta(days=6)), str(TODAY)
+    for route in ("overview", "progress", "trends", "topics"):
+        by_period = await get(loaded, f"/api/analytics/{route}", period="7d")
+        by_range = await get(loaded, f"/api/analytics/{route}", start=start, end=end)
+
+        assert by_range["meta"]["period"] == f"{start}/{end}"
+        assert {k: v for k, v in by_range.items() if k != "meta"} == {
+            k: v for k, v in by_period.items() if k != "meta"
+        }
+    # 30 days ago to 4 days ago: C (10 days ago) and B (3 days ago is outside): 1 session.
+    o = await get(
+        loaded,
+        "/api/analytics/overview",
+        start=str(TODAY - timedelta(days=30)),
+        end=str(TODAY - timedelta(days=4)),
+    )
+    assert o["summary"]["total_sessions"] == 1 and o["summary"]["median_session_minutes"] == 20.0

@@ -47,6 +47,15 @@ BAD = [
     ("topics", "period=1y", "period", "invalid"),
     ("topics", "period=%00", "period", "invalid"),
     ("topics", "period=%FF%FE", "query", "invalid_encoding"),
+    ("overview", "start=2026-03-01", "range", "invalid_range"),
+    ("progress", "end=2026-03-01", "range", "invalid_range"),
+    ("trends", "start=2026-02-30&end=2026-03-01", "start", "invalid"),
+    ("topics", "start=yesterday&end=2026-03-01", "start", "invalid"),
+    ("overview", "start=2026-03-01&end=20260302", "end", "invalid"),
+    ("overview", "start=2026-03-05&end=2026-03-01", "range", "invalid_range"),
+    ("overview", "period=7d&start=2026-03-01&end=2026-03-02", "range", "period_and_range"),
+    ("progress", "start=1990-01-01&end=2026-03-01", "range", "range_too_long"),
+    ("overview", "start=2026-03-01&start=2026-03-02&end=2026-03-03", "start", "repeated_parameter"),
     ("topics", "p%FFeriod=30d", "query", "invalid_encoding"),
 ]
 
