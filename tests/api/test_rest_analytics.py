@@ -82,6 +82,9 @@ async def test_the_openapi_document_is_valid_openapi_3_1_and_lists_every_route(
         "/api/analytics/goals": ["get", "post"],
         "/api/analytics/goals/{id}": ["delete", "get", "patch"],
         "/api/analytics/achievements": ["get"],
+        "/api/analytics/quality/radar": ["get"],
+        "/api/analytics/quality/distribution": ["get"],
+        "/api/analytics/feedback": ["get"],
     }
     progress = doc["paths"]["/api/analytics/progress"]["get"]
     assert [p["name"] for p in progress["parameters"]] == ["period", "start", "end", "metrics", "granularity"]
