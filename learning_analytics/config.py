@@ -211,6 +211,8 @@ class LimitSettings(BaseModel):
     # Topics an answer ranks (the most practised of the period); the rest are only counted.
     max_topics_considered: int = 1000
     max_insights_limit: int = 100
+    # Characters of a REST query string (`?period=30d&metrics=…`), percent-escapes included.
+    max_query_string_chars: int = 2048
     # Goals: snapshots of a goal's `history(limit)`, `goalSuggestions(limit)`, `nextAchievements(limit)`.
     max_goal_history: int = 365
     max_goal_suggestions: int = 20

@@ -331,6 +331,7 @@ class MetricChange:
     value: float
     change: float | None
     direction: ChangeDirection
+    previous: float | None = None
 
 
 def period_change(current: float, previous: float | None, *, flat_band_percent: float = 1.0) -> MetricChange:
@@ -344,6 +345,7 @@ def period_change(current: float, previous: float | None, *, flat_band_percent: 
             value=current,
             change=None,
             direction=ChangeDirection.UP if current > 0 else ChangeDirection.FLAT,
+            previous=previous,
         )
     change = (current - previous) / abs(previous) * 100.0
     if abs(change) < flat_band_percent:
@@ -352,4 +354,4 @@ def period_change(current: float, previous: float | None, *, flat_band_percent: 
         direction = ChangeDirection.UP
     else:
         direction = ChangeDirection.DOWN
-    return MetricChange(value=current, change=change, direction=direction)
+    return MetricChange(value=current, change=change, direction=direction, previous=previous)

@@ -17,7 +17,8 @@ from .errors import edge_error
 from .hosts import host_allowed
 
 PROBE_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
-PUBLIC_PATHS = PROBE_PATHS | {"/", "/favicon.ico"}
+# The OpenAPI document describes the routes, not anyone's data.
+PUBLIC_PATHS = PROBE_PATHS | {"/", "/favicon.ico", "/api/analytics/openapi.json"}
 PUBLIC_PREFIXES = ("/static/",)
 
 

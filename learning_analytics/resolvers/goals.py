@@ -73,7 +73,9 @@ async def ensure_defaults(ctx: Context) -> None:
         return
     goals = default_goals(now=ctx.now, tz=user_tz(ctx))
     await store.ensure_defaults(ctx.db, user_id=ctx.user.id, defaults=goals, now=ctx.now)
-    await cache.changed(ctx)
+    # No cached answer needs to go: every use case that reads goals creates the defaults first, so no
+    # answer was ever computed without them (and moving the generation here would keep the very
+    # answer being computed, e.g. an overview listing active goals, from being stored).
 
 
 def pace_of(goal: Goal, facts: LearnerFacts, ctx: Context) -> Pace:

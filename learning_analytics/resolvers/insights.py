@@ -109,15 +109,22 @@ async def build_inputs(ctx: Context) -> InsightInputs:
     )
 
 
-async def regenerate(ctx: Context) -> int:
-    """Run the rule catalog on the current rollups and store the result; returns how many ids were new."""
+async def regenerate(ctx: Context, *, on_read: bool = False) -> int:
+    """Run the rule catalog on the current rollups and store the result; returns how many ids were new.
+
+    `on_read`: the regeneration a read asks for (`refresh_if_stale`). It leaves the cached answers
+    alone: it runs only when the rollups moved on (the fold that moved them already dropped the
+    learner's answers) or on a new local day (answers are cached per local day), so no cached answer
+    shows the insights it replaces, and dropping them here would keep the very answer being computed
+    from being stored."""
     through = await rollup_reads.data_through(ctx.db, user_id=ctx.user.id)
     inputs = await build_inputs(ctx)
     # The rule catalog is pure CPU work over a year of buckets: it runs off the event loop.
     found = await asyncio.to_thread(generate_insights, inputs, thresholds(ctx))
     new = await store.save(ctx.db, user_id=ctx.user.id, insights=found, now=ctx.now, data_through=through)
     # Regenerated insights may carry new numbers even under known ids: the answers showing them change.
-    await cache.changed(ctx)
+    if not on_read:
+        await cache.changed(ctx)
     return new
 
 
@@ -130,7 +137,7 @@ async def refresh_if_stale(ctx: Context) -> None:
         tz = user_tz(ctx)
         if made_from == through and generated_at.astimezone(tz).date() == user_today(ctx):
             return
-    await regenerate(ctx)
+    await regenerate(ctx, on_read=True)
 
 
 async def list_insights(

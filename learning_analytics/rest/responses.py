@@ -1,4 +1,5 @@
-"""JSON responses with orjson, and the error body every bad request gets."""
+"""JSON responses with orjson, the one helper every analytics answer goes through, and the error body
+every bad request gets."""
 
 from __future__ import annotations
 
@@ -6,9 +7,11 @@ import re
 from typing import Any
 
 import orjson
+from pydantic import BaseModel
 from starlette.responses import Response
 
 from ..domain.errors import InvalidInput
+from ..resolvers.meta import AnswerMeta
 
 _INDEX = re.compile(r"^\w+\[(\d+)\]")
 
@@ -33,3 +36,25 @@ def error_response(
 
 def invalid(e: InvalidInput) -> JSONResponse:
     return error_response(400, code=e.code, message=e.message, field=e.field)
+
+
+def json_response(model: BaseModel, meta: AnswerMeta | None, *, status: int = 200) -> Response:
+    """The answer `model` as JSON (its aliases, so `chart` keeps Chart.js's keys; a chart dataset's
+    options that do not apply are left out).
+
+    Every analytics route answers through here, so a response cache or ETag hooks in at one place.
+    `meta` is the freshness the body's `meta` was made from; with it the answer is a read of the
+    caller's own data (`Cache-Control: private, no-cache`: a browser may keep it but must revalidate,
+    a shared cache must not), without it the result of a change (`no-store`)."""
+    body = model.__pydantic_serializer__.to_json(model, by_alias=True)
+    response = Response(body, status_code=status, media_type="application/json")
+    response.headers["cache-control"] = "private, no-cache" if meta is not None else "no-store"
+    return response
+
+
+def bad_parameter(parameter: str, *, code: str, message: str, limit: int | None = None) -> JSONResponse:
+    """400 `{"error": {"parameter", "field", "code", "message", "limit"?}}` for a bad query parameter."""
+    extra: dict[str, Any] = {"parameter": parameter}
+    if limit is not None:
+        extra["limit"] = limit
+    return error_response(400, code=code, message=message, field=parameter, **extra)

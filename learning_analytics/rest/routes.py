@@ -1,6 +1,9 @@
-"""Routes of the REST shim."""
+"""Routes of the REST shim: ingestion, the analytics reads declared with `endpoint`, and their OpenAPI
+document."""
 
 from __future__ import annotations
+
+from importlib.metadata import version
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -10,8 +13,11 @@ from ..domain.errors import InvalidInput
 from ..resolvers import ingest
 from ..resolvers.context import build_context
 from ..wire.events import parse_events_json
+from . import achievements, goals, insights, overview, progress, quality, topics, trends
 from .body import BodyTooLarge, read_body
+from .endpoints import ENDPOINTS
 from .export import routes as export_routes
+from .openapi import OPENAPI_PATH, openapi_route
 from .responses import JSONResponse, error_response, invalid
 
 
@@ -36,7 +42,12 @@ async def post_events(request: Request) -> Response:
     )
 
 
+# The modules that declare the analytics endpoints (importing them registers them, in this order).
+AREAS = (overview, progress, trends, insights, topics, goals, achievements, quality)
+
 routes = [
     Route("/api/analytics/events", post_events, methods=["POST"]),
     *export_routes,
+    Route(OPENAPI_PATH, openapi_route(ENDPOINTS, version=version("learning-analytics")), methods=["GET"]),
+    *(Route(e.path, e.handler, methods=[e.method]) for e in ENDPOINTS),
 ]

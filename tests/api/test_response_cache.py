@@ -16,9 +16,6 @@ import httpx
 import pytest
 from conftest import StatementCounter
 from sqlalchemy import event
-from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import Route
 from support import client_for
 
 from learning_analytics.config import CacheSettings, Settings
@@ -27,10 +24,7 @@ from learning_analytics.resolvers import overview as overview_resolver
 from learning_analytics.resolvers import rollups
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.ingest import ingest_batch
-from learning_analytics.resolvers.meta import AnswerMeta
 from learning_analytics.resolvers.runtime import Runtime
-from learning_analytics.rest.cache import cached_route
-from learning_analytics.rest.responses import JSONResponse
 from learning_analytics.storage import users
 
 REDIS_URL = os.environ.get("LA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -230,37 +224,53 @@ async def test_an_answer_expires_after_its_ttl_and_is_served_stale_while_it_is_r
     assert meta(expired) == {"cached": False, "stale": False}
 
 
-async def probe(request: Request) -> Response:
-    """A REST GET of the overview, as the REST shim's routes are built (context in request.state)."""
-    ctx = build_context(request.app.state.runtime, request.state.user)
-    request.state.context = ctx
-    answer = await overview_resolver.overview(ctx, period=overview_resolver.Period.LAST_7_DAYS)
-    m: AnswerMeta = answer.meta
-    return JSONResponse(
-        {
-            "summary": {"total_sessions": answer.summary.total_sessions},
-            "meta": {"cached": m.cached, "stale": m.stale},
-        }
-    )
+async def test_the_rest_overview_is_cached_with_an_etag_and_answers_304(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    async def get(who: str, query: str, **headers: str) -> httpx.Response:
+        return await service.client.get(
+            f"/api/analytics/overview?{query}", headers={**service.auth(who), **headers}
+        )
 
-
-async def test_a_rest_route_is_cached_with_an_etag_and_answers_304(service: Service) -> None:
-    service.client.app.router.routes.append(  # type: ignore[attr-defined]
-        Route("/api/analytics/probe", cached_route("overview")(probe))
-    )
-    first = await service.client.get("/api/analytics/probe?b=2&a=1", headers=service.auth("ada"))
-    second = await service.client.get("/api/analytics/probe?a=1&b=2", headers=service.auth("ada"))
+    first = await get("ada", "start=2026-03-12&end=2026-03-18")
+    with counted(service, monkeypatch) as (statements, calls):
+        # The same parameters in another order share the answer.
+        second = await get("ada", "end=2026-03-18&start=2026-03-12")
+        sql, resolver_calls = list(statements.statements), calls[0]
     etag = second.headers["etag"]
-    not_modified = await service.client.get(
-        "/api/analytics/probe?a=1&b=2", headers={**service.auth("ada"), "If-None-Match": etag}
-    )
-    other = await service.client.get("/api/analytics/probe?a=1&b=2", headers=service.auth("bob"))
+    not_modified = await get("ada", "start=2026-03-12&end=2026-03-18", **{"If-None-Match": etag})
+    other = await get("bob", "start=2026-03-12&end=2026-03-18")
+    bad = [await get("ada", "period=8d") for _ in range(2)]
 
-    assert first.json() == {"summary": {"total_sessions": 3}, "meta": {"cached": False, "stale": False}}
-    assert second.json() == {"summary": {"total_sessions": 3}, "meta": {"cached": True, "stale": False}}
+    def summary(r: httpx.Response) -> tuple[int, bool]:
+        body = r.json()
+        return body["summary"]["total_sessions"], body["meta"]["cached"]
+
+    assert (first.status_code, summary(first), first.headers["x-cache"]) == (200, (3, False), "MISS")
+    assert (summary(second), second.headers["x-cache"]) == ((3, True), "HIT")
+    assert sql == [] and resolver_calls == 0
     assert first.headers["etag"] == etag
     assert (not_modified.status_code, not_modified.content) == (304, b"")
-    assert other.json()["summary"]["total_sessions"] == 5 and other.json()["meta"]["cached"] is False
+    assert summary(other) == (5, False)
+    # A refused request is never stored: both answers are the route's own 400.
+    assert [r.status_code for r in bad] == [400, 400] and "x-cache" not in bad[1].headers
+
+
+async def test_a_cached_rest_answer_goes_when_its_learner_ingests(service: Service) -> None:
+    url = "/api/analytics/overview?period=7d"
+    for who in ("ada", "bob"):
+        await service.client.get(url, headers=service.auth(who))
+    r = await service.client.post(
+        "/api/analytics/events",
+        json={"sessions": [{"id": "late", "started_at": (NOW - timedelta(hours=3)).isoformat()}]},
+        headers=service.auth("ada"),
+    )
+    assert r.status_code == 200, r.text
+    ada = await service.client.get(url, headers=service.auth("ada"))
+    bob = await service.client.get(url, headers=service.auth("bob"))
+
+    assert ada.headers["x-cache"] == "MISS" and ada.json()["meta"]["cached"] is False
+    assert bob.headers["x-cache"] == "HIT" and bob.json()["meta"]["cached"] is True
 
 
 async def test_a_query_sent_by_get_is_cached_and_keyed_on_its_variables(service: Service) -> None:

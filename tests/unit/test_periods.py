@@ -193,12 +193,18 @@ def test_a_change_within_the_flat_band_is_flat() -> None:
     assert period_change(103.0, 100.0, flat_band_percent=5.0).direction is ChangeDirection.FLAT
 
 
+def test_the_change_carries_the_previous_value_it_compares_with() -> None:
+    assert period_change(12.0, 10.0).previous == 10.0
+
+
 def test_a_negative_previous_value_uses_its_magnitude() -> None:
     assert period_change(-5.0, -10.0).change == pytest.approx(50.0)
 
 
 def test_no_previous_value_has_no_change() -> None:
-    assert period_change(3.0, None) == period_change(3.0, 0.0)
+    assert period_change(3.0, None).change == period_change(3.0, 0.0).change
+    assert period_change(3.0, None).direction == period_change(3.0, 0.0).direction
+    assert (period_change(3.0, None).previous, period_change(3.0, 0.0).previous) == (None, 0.0)
     assert period_change(3.0, None).change is None
     assert period_change(3.0, None).direction is ChangeDirection.UP
     assert period_change(0.0, 0.0).direction is ChangeDirection.FLAT
