@@ -1,0 +1,61 @@
+// Topic distribution (doughnut), the top topics with their mastery, and the trending ones.
+import { chartWithTable, dataTable, el, fmt1, fmtInt, fmtQuality, state } from "../ui.js";
+
+export default {
+  id: "topics",
+  title: "Topics",
+  periodic: true,
+  async render(body, ctx) {
+    const data = await ctx.api.get("topics", Object.assign(ctx.periodParams(), { limit: 10 }));
+    ctx.reportMeta(data.meta);
+    const chart = data.distribution && data.distribution.chart ? data.distribution.chart : data.distribution;
+    const top = data.top_topics || [];
+    if ((!chart || !chart.labels || !chart.labels.length) && !top.length) {
+      body.append(state("No topics in this period.", "empty"));
+      return;
+    }
+    if (chart && chart.labels && chart.labels.length) {
+      chartWithTable(body, "topics", {
+        type: "doughnut",
+        small: true,
+        ariaLabel: "Exchanges by topic",
+        data: chart,
+        options: { responsive: true, maintainAspectRatio: false, plugins: { legend: { position: "right" } } },
+      });
+    }
+    if (top.length) {
+      const wanted = ctx.params.get("topic");
+      body.append(
+        el("h3", {}, "Top topics"),
+        el(
+          "div",
+          { class: "data-table-wrap" },
+          dataTable({
+            headers: ["Topic", "Sessions", "Quality", "Mastery"],
+            rows: top.map((t) => {
+              const mastery = t.mastery && typeof t.mastery === "object" ? t.mastery : { score: t.mastery, level: t.level };
+              const name = wanted && wanted === t.name ? `★ ${t.name}` : t.name;
+              return [
+                name,
+                fmtInt(t.sessions),
+                fmtQuality(t.quality ?? t.avg_quality ?? null),
+                mastery.score === undefined || mastery.score === null ? "—" : `${fmt1(mastery.score * 100)} ${mastery.level ? "· " + String(mastery.level).toLowerCase() : ""}`,
+              ];
+            }),
+          }, "Top topics"),
+        ),
+      );
+    }
+    const trending = data.trending || [];
+    if (trending.length) {
+      body.append(
+        el("h3", {}, "Trending"),
+        el(
+          "ul",
+          { class: "stats" },
+          trending.slice(0, 8).map((t) => el("li", {}, `${t.name} ${t.is_new ? "(new)" : `+${fmt1(t.growth)} %`}`)),
+        ),
+      );
+    }
+  },
+};
