@@ -114,9 +114,10 @@ export class Api {
     const response = await this.request(path, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
-      body: JSON.stringify(body),
+      body: body === null || body === undefined ? undefined : JSON.stringify(body),
     });
-    if (response.status === 404 || response.status === 405) throw new Unavailable(path);
+    if (response.status === 405) throw new Unavailable(path);
+    // A 404 may be the route or the thing it names: the answer's message says which.
     const json = await safeJson(response);
     return { status: response.status, ok: response.ok, body: json };
   }

@@ -21,7 +21,7 @@ const VIEW_ALIASES = { trend: "quality", trends: "quality", activity: "heatmap",
 const PERIODS = ["7d", "30d", "90d", "365d", "all"];
 
 const params = new URLSearchParams(window.location.search);
-const appState = { period: PERIODS.includes(params.get("period")) ? params.get("period") : "30d", start: null, end: null };
+const appState = { period: PERIODS.includes(params.get("period")) ? params.get("period") : "30d" };
 const failures = new Map();
 let newestData = null;
 let anyStale = false;
@@ -122,8 +122,7 @@ function context(panel) {
     reportMeta,
     setEmpty: (empty) => panel.id === "overview" && showWelcome(empty),
     rerender: (id) => renderPanel(PANELS.find((p) => p.id === id)),
-    periodParams: () =>
-      appState.period === "custom" ? { start: appState.start, end: appState.end } : { period: appState.period },
+    periodParams: () => ({ period: appState.period }),
   };
 }
 
@@ -167,36 +166,16 @@ async function renderAll(onlyPeriodic) {
   document.body.dataset.ready = "true";
 }
 
-// ---- the period switcher --------------------------------------------------------------------
+// ---- the period switcher (the progress chart also takes a custom range of its own) ----------
 
 const form = document.getElementById("period-form");
-const custom = document.getElementById("custom-range");
-const rangeError = document.getElementById("range-error");
 form.querySelector(`input[name=period][value="${appState.period}"]`).checked = true;
-
 form.addEventListener("change", (event) => {
   if (event.target.name !== "period") return;
-  const value = event.target.value;
-  custom.hidden = value !== "custom";
-  if (value === "custom") {
-    form.elements.start.focus();
-    return;
-  }
-  appState.period = value;
+  appState.period = event.target.value;
   renderAll(true);
 });
-
-form.addEventListener("submit", (event) => {
-  event.preventDefault();
-  const start = form.elements.start.value;
-  const end = form.elements.end.value;
-  rangeError.textContent = "";
-  if (!start || !end) rangeError.textContent = "Choose both dates.";
-  else if (start > end) rangeError.textContent = "The start must not be after the end.";
-  if (rangeError.textContent) return;
-  Object.assign(appState, { period: "custom", start, end });
-  renderAll(true);
-});
+form.addEventListener("submit", (event) => event.preventDefault());
 
 // ---- /?view=<panel>: scroll to and highlight the panel a link names -------------------------
 

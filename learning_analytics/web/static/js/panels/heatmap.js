@@ -23,11 +23,17 @@ export default {
       body.append(state("No activity in this period.", "empty"));
       return;
     }
-    // The series ends on the period's last day: today, or the custom range's end.
-    const last = ctx.state.period === "custom" ? new Date(ctx.state.end + "T00:00:00") : new Date();
+    // Each point's first local instant gives its day; the series ends today.
+    const points = data.points || [];
     const days = series.map((value, i) => {
-      const d = new Date(last);
-      d.setDate(d.getDate() - (series.length - 1 - i));
+      let d;
+      if (points[i] && points[i].period_start) {
+        const [y, m, day] = points[i].period_start.slice(0, 10).split("-").map(Number);
+        d = new Date(y, m - 1, day);
+      } else {
+        d = new Date();
+        d.setDate(d.getDate() - (series.length - 1 - i));
+      }
       return { date: d, value: value || 0, label: chart.labels[i] };
     });
     const max = Math.max(...days.map((d) => d.value));

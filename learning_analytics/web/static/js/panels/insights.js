@@ -1,9 +1,7 @@
 // Insights, most important first, each with a link to the panel it is about, "dismiss" and a
-// helpful / not helpful rating (GraphQL mutations, as any client would send them).
+// helpful / not helpful rating, through the REST routes any client would use.
 import { el, fmtDateTime, state } from "../ui.js";
 
-const DISMISS = `mutation Dismiss($id: ID!) { dismissInsight(id: $id) { __typename ... on Insight { id dismissedAt } ... on NotFoundError { message } } }`;
-const RATE = `mutation Rate($id: ID!, $helpful: Boolean!) { rateInsight(id: $id, helpful: $helpful) { __typename ... on Insight { id helpful } ... on NotFoundError { message } } }`;
 
 export default {
   id: "insights",
@@ -32,10 +30,17 @@ export default {
       );
       const actions = el("div", { class: "actions" });
       if (insight.action_url) actions.append(el("a", { href: insight.action_url }, "Open"));
-      const rate = (helpful) => async () => {
-        const data = await ctx.api.graphql(RATE, { id: insight.id, helpful });
-        status.textContent = data.rateInsight.__typename === "Insight" ? `Thanks: rated ${helpful ? "helpful" : "not helpful"}.` : data.rateInsight.message;
+      const safely = (action) => async () => {
+        try {
+          await action();
+        } catch (error) {
+          status.textContent = `That did not work: ${error.message}`;
+        }
       };
+      const rate = (helpful) => safely(async () => {
+        const answer = await ctx.api.post(`insights/${encodeURIComponent(insight.id)}/rate`, { helpful });
+        status.textContent = answer.ok ? `Thanks: rated ${helpful ? "helpful" : "not helpful"}.` : answer.body.error.message;
+      });
       actions.append(
         el("button", { type: "button", class: "secondary", "aria-pressed": String(insight.helpful === true), onclick: rate(true) }, "Helpful"),
         el("button", { type: "button", class: "secondary", "aria-pressed": String(insight.helpful === false), onclick: rate(false) }, "Not helpful"),
@@ -45,15 +50,15 @@ export default {
             type: "button",
             class: "secondary",
             "aria-label": `Dismiss “${insight.title}”`,
-            onclick: async () => {
-              const data = await ctx.api.graphql(DISMISS, { id: insight.id });
-              if (data.dismissInsight.__typename === "Insight") {
+            onclick: safely(async () => {
+              const answer = await ctx.api.post(`insights/${encodeURIComponent(insight.id)}/dismiss`, null);
+              if (answer.ok) {
                 const next = item.nextElementSibling || item.previousElementSibling;
                 item.remove();
                 if (next) next.querySelector("button, a")?.focus();
                 if (!list.children.length) list.replaceWith(state("Every insight is dismissed.", "empty"));
-              } else status.textContent = data.dismissInsight.message;
-            },
+              } else status.textContent = answer.body.error.message;
+            }),
           },
           "Dismiss",
         ),

@@ -47,7 +47,7 @@ export default {
             : streak.today_complete
               ? "✔ today done"
               : "today not yet",
-          streak.longest !== undefined ? ` · best ${fmtInt(streak.longest)} d` : "",
+          (streak.best ?? streak.longest) !== undefined ? ` · best ${fmtInt(streak.best ?? streak.longest)} d` : "",
         ),
       ),
     );
