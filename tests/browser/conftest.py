@@ -13,22 +13,22 @@ import asyncio
 import os
 import subprocess
 import sys
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
+import httpx
 import pytest
-from abuse.conftest import LiveServer, start_server, stop_server
+from abuse.conftest import LiveServer, _free_port, stop_server
 from conftest import BACKEND, create_pg_database, drop_pg_database
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-component-update"]
 # Screenshots for a person to look at; never committed (see .gitignore).
 ARTIFACTS = Path(os.environ.get("LA_BROWSER_ARTIFACTS", Path(__file__).parents[2] / "artifacts" / "browser"))
-
-pytestmark = pytest.mark.browser
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -84,17 +84,53 @@ def databases(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Databases]:
     dbs.drop()
 
 
+def serve(database_url: str, *args: str) -> LiveServer:
+    """`learning-analytics serve ARGS` on a free port, once `/readyz` answers (a demo load included)."""
+    port = _free_port()
+    env = {**os.environ, "LA_DATABASE_URL": database_url, "LA_SCHEDULER": "off", "LA_LOG_LEVEL": "warning"}
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "learning_analytics.cli",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            *args,
+        ],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 300
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"server exited: {process.stderr.read().decode() if process.stderr else ''}")
+        try:
+            if httpx.get(url + "/readyz", timeout=1).status_code == 200:
+                return LiveServer(url=url, process=process, env=env)
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("server did not start within 300 s")
+
+
 @pytest.fixture(scope="session")
 def demo_database(databases: Databases) -> str:
-    """The demo history (one learner, 120 days, seed 42), in single-user mode like `serve --demo`."""
+    """A database that `serve --demo` filled with the demo history (one learner, 120 days, seed 42)
+    and folded, as the README's run command does."""
     url = databases.new("demo")
-    cli(url, "demo")
+    stop_server(serve(url, "--demo"))
     return url
 
 
 @pytest.fixture(scope="session")
 def demo_server(demo_database: str) -> Iterator[LiveServer]:
-    server = start_server(demo_database)
+    server = serve(demo_database)
     yield server
     stop_server(server)
 
@@ -113,8 +149,10 @@ class Guard:
         assert self.errors == [], self.errors
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture
 def browser() -> Iterator[Any]:
+    """Chromium for one test. Playwright's sync API runs an event loop while it is open, which would
+    stop any later asyncio test of the session from starting its own: it is closed after each test."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:

@@ -9,9 +9,9 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
-from abuse.conftest import LiveServer, start_server, stop_server
+from abuse.conftest import LiveServer, stop_server
 
-from .conftest import Databases, cli, screenshot
+from .conftest import Databases, cli, screenshot, serve
 
 PANELS = [
     "overview",
@@ -95,7 +95,7 @@ def keyed_server(databases: Databases) -> Iterator[tuple[LiveServer, str]]:
     """A fresh server with one learner and an API key (keys are then required), and no data."""
     url = databases.new("keyed")
     key = cli(url, "users", "create", "Ada", "--timezone", "Europe/Paris").strip().splitlines()[-1]
-    server = start_server(url)
+    server = serve(url)
     yield server, key
     stop_server(server)
 
@@ -127,10 +127,8 @@ def test_with_keys_on_the_page_asks_once_and_keeps_the_key_for_the_tab(
     guard.check()
 
 
-def test_an_api_that_stops_answering_shows_the_error_banner(
-    demo_database: str, open_page: Any
-) -> None:
-    server = start_server(demo_database)
+def test_an_api_that_stops_answering_shows_the_error_banner(demo_database: str, open_page: Any) -> None:
+    server = serve(demo_database)
     try:
         page, guard = open_page(server, "/")
         page.wait_for_function(SETTLED)

@@ -1,6 +1,7 @@
 // The progress chart: one dataset per chosen metric over the chosen period, with its statistics.
 // The header's period applies (REST `/progress`); a custom range of days applies to this chart only,
 // through GraphQL's `progress(range:)`, since the REST route takes named periods.
+import { Unavailable } from "../api.js";
 import { chartWithTable, el, fmt1, state } from "../ui.js";
 
 const METRICS = [
@@ -13,6 +14,7 @@ const METRICS = [
 const chosen = new Set(["sessions", "quality"]);
 let range = null; // {start, end} as YYYY-MM-DD, or null for the header's period
 let seeded = false;
+let rangeNote = "";
 
 const RANGE_QUERY = `query Progress($range: DateRange!, $metrics: [Metric!]!) {
   progress(range: $range, metrics: $metrics) {
@@ -25,7 +27,19 @@ const RANGE_QUERY = `query Progress($range: DateRange!, $metrics: [Metric!]!) {
 }`;
 
 async function load(ctx, metrics) {
-  if (!range) return ctx.api.get("progress", Object.assign(ctx.periodParams(), { metrics: metrics.join(",") }));
+  if (range) {
+    try {
+      return await loadRange(ctx, metrics);
+    } catch (error) {
+      if (!(error instanceof Unavailable)) throw error;
+      range = null; // this server's GraphQL has no ranges yet: back to the period
+      rangeNote = "Custom ranges are not available on this server yet.";
+    }
+  }
+  return ctx.api.get("progress", Object.assign(ctx.periodParams(), { metrics: metrics.join(",") }));
+}
+
+async function loadRange(ctx, metrics) {
   const data = await ctx.api.graphql(RANGE_QUERY, { range, metrics: metrics.map((m) => m.toUpperCase()) });
   const p = data.progress;
   return {
@@ -100,6 +114,10 @@ export default {
     const metrics = METRICS.map(([m]) => m).filter((m) => chosen.has(m));
     const data = await load(ctx, metrics);
     ctx.reportMeta(data.meta);
+    if (rangeNote) {
+      body.querySelector("#progress-range-error").textContent = rangeNote;
+      rangeNote = "";
+    }
     body.dataset.range = range ? `${range.start}/${range.end}` : ctx.state.period;
     const chart = data.chart;
     if (!chart || !chart.labels.length || chart.datasets.every((d) => d.data.every((v) => !v))) {

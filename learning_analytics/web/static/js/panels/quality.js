@@ -25,9 +25,11 @@ export default {
     const datasets = chart.datasets.map((d) => {
       const forecast = /forecast/i.test(d.label);
       const daily = /daily/i.test(d.label);
+      // The seed's "Daily" grey (#E5E7EB) vanishes on a light background: its points get a darker one.
+      const colour = daily ? "#9CA3AF" : d.borderColor;
       return Object.assign({}, d, {
-        borderColor: d.borderColor,
-        backgroundColor: d.borderColor,
+        borderColor: colour,
+        backgroundColor: colour,
         borderDash: forecast ? [6, 4] : undefined,
         pointRadius: daily ? 2 : 0,
         borderWidth: daily ? 1 : 2,
@@ -54,7 +56,7 @@ export default {
       });
       datasets.push(
         { label: "Forecast low (95 %)", data: lower, pointRadius: 0, borderWidth: 0, fill: false },
-        { label: "Forecast high (95 %)", data: upper, pointRadius: 0, borderWidth: 0, fill: "-1", backgroundColor: "rgba(245, 158, 11, 0.2)" },
+        { label: "Forecast high (95 %)", data: upper, pointRadius: 0, borderWidth: 0, fill: "-1", backgroundColor: "rgba(245, 158, 11, 0.25)" },
       );
     }
     chartWithTable(body, "quality", {
@@ -65,7 +67,8 @@ export default {
         responsive: true,
         maintainAspectRatio: false,
         interaction: { mode: "index", intersect: false },
-        scales: { y: { suggestedMin: 0, suggestedMax: 1 } },
+        scales: { y: { suggestedMax: 1 } },
+        plugins: { legend: { labels: { filter: (item) => !/\(95 %\)/.test(item.text) } } },
       },
     });
     const t = data.trend || {};

@@ -1,12 +1,30 @@
-// Topic distribution (doughnut), the top topics with their mastery, and the trending ones.
+// Topic distribution (doughnut), the top topics with their mastery, and the trending ones. The REST
+// answer has no mastery: each top topic's comes from GraphQL's `topics { topTopics { mastery } }`.
 import { chartWithTable, dataTable, el, fmt1, fmtInt, fmtQuality, state } from "../ui.js";
+
+const PERIOD_ENUM = { "7d": "LAST_7_DAYS", "30d": "LAST_30_DAYS", "90d": "LAST_90_DAYS", "365d": "LAST_365_DAYS", all: "ALL_TIME" };
+const MASTERY = `query Mastery($period: Period!, $limit: Int!) {
+  topics(period: $period, limit: $limit) { topTopics { name mastery { score level } } }
+}`;
+
+async function masteryByName(ctx, limit) {
+  try {
+    const data = await ctx.api.graphql(MASTERY, { period: PERIOD_ENUM[ctx.state.period], limit });
+    return new Map(data.topics.topTopics.map((t) => [t.name, t.mastery]));
+  } catch (_) {
+    return new Map(); // mastery is an extra: the table shows "—" without it
+  }
+}
 
 export default {
   id: "topics",
   title: "Topics",
   periodic: true,
   async render(body, ctx) {
-    const data = await ctx.api.get("topics", Object.assign(ctx.periodParams(), { limit: 10 }));
+    const [data, mastery] = await Promise.all([
+      ctx.api.get("topics", Object.assign(ctx.periodParams(), { limit: 10 })),
+      masteryByName(ctx, 10),
+    ]);
     ctx.reportMeta(data.meta);
     const chart = data.distribution && data.distribution.chart ? data.distribution.chart : data.distribution;
     const top = data.top_topics || [];
@@ -33,13 +51,13 @@ export default {
           dataTable({
             headers: ["Topic", "Sessions", "Quality", "Mastery"],
             rows: top.map((t) => {
-              const mastery = t.mastery && typeof t.mastery === "object" ? t.mastery : { score: t.mastery, level: t.level };
+              const m = t.mastery || mastery.get(t.name) || {};
               const name = wanted && wanted === t.name ? `★ ${t.name}` : t.name;
               return [
                 name,
                 fmtInt(t.sessions),
                 fmtQuality(t.quality ?? t.avg_quality ?? null),
-                mastery.score === undefined || mastery.score === null ? "—" : `${fmt1(mastery.score * 100)} ${mastery.level ? "· " + String(mastery.level).toLowerCase() : ""}`,
+                m.score === undefined || m.score === null ? "—" : `${fmt1(m.score * 100)} · ${String(m.level || "").toLowerCase()}`,
               ];
             }),
           }, "Top topics"),
