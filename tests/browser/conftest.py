@@ -135,6 +135,16 @@ def demo_server(demo_database: str) -> Iterator[LiveServer]:
     stop_server(server)
 
 
+@pytest.fixture(scope="session")
+def keyed_server(databases: Databases) -> Iterator[tuple[LiveServer, str]]:
+    """A fresh server with one learner and an API key (keys are then required), and no data."""
+    url = databases.new("keyed")
+    key = cli(url, "users", "create", "Ada", "--timezone", "Europe/Paris").strip().splitlines()[-1]
+    server = serve(url)
+    yield server, key
+    stop_server(server)
+
+
 @dataclass
 class Guard:
     """What a page tried that it should not have: requests to another origin, uncaught errors,

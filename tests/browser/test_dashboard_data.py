@@ -183,3 +183,65 @@ def test_dismissing_and_rating_an_insight_go_through_the_api(demo_server: LiveSe
     dismissed = api(demo_server, "insights", limit="50", include_dismissed="true")["insights"]
     assert next(i for i in dismissed if i["id"] == first)["dismissed_at"] is not None
     guard.check()
+
+
+def test_a_learner_without_sessions_is_shown_how_to_send_one(
+    keyed_server: tuple[LiveServer, str], open_page: Any
+) -> None:
+    server, key = keyed_server
+    page, guard = open_page(server, "/")
+    page.locator("#key-dialog").wait_for(state="visible")
+    page.fill("#key-input", key)
+    page.click("#key-form button[value=save]")
+    page.wait_for_function(SETTLED)
+
+    welcome = page.locator("#welcome")
+    assert welcome.is_visible()
+    assert "No sessions yet" in welcome.inner_text()
+    assert "/api/analytics/events" in page.inner_text("#welcome-example")
+    assert card(page, "sessions") == "0"
+    assert page.get_attribute("#overview", "data-state") == "empty"
+    assert page.locator("#banner").is_hidden()
+    screenshot(page, "dashboard-empty")
+    guard.check()
+
+
+def test_the_goal_form_creates_a_goal_and_shows_a_refusal_next_to_its_field(
+    demo_server: LiveServer, open_page: Any
+) -> None:
+    mutations = httpx.post(
+        demo_server.url + "/graphql", json={"query": "{ __schema { mutationType { fields { name } } } }"}
+    ).json()["data"]["__schema"]["mutationType"]["fields"]
+    if "createGoal" not in {f["name"] for f in mutations}:
+        pytest.skip("this server's schema has no createGoal yet")
+    page, guard = open_page(demo_server, "/?view=goals")
+    page.wait_for_function(SETTLED)
+
+    # A target the server refuses: its message under the target field, nothing created.
+    page.fill("#goal-title", "Twelve sessions a week")
+    page.fill("#goal-targetValue", "-3")
+    page.select_option("#goal-goalType", "SESSIONS")
+    page.select_option("#goal-frequency", "WEEKLY")
+    page.click("#goal-form button[type=submit]")
+    error = page.locator("#goal-targetValue-error")
+    error.wait_for(state="visible")
+    assert "greater than 0" in error.inner_text()
+    assert page.get_attribute("#goal-targetValue", "aria-invalid") == "true"
+    assert page.evaluate("document.activeElement.id") == "goal-targetValue"
+    titles = "{ goals { title targetValue } }"
+    assert "Twelve sessions a week" not in str(
+        httpx.post(demo_server.url + "/graphql", json={"query": titles}).json()
+    )
+    screenshot(page, "dashboard-goal-error")
+
+    # Corrected, it is created through the API and listed with its progress bar.
+    page.fill("#goal-targetValue", "12")
+    page.click("#goal-form button[type=submit]")
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('#goal-list strong')].some(s => s.textContent === 'Twelve sessions a week')"
+    )
+    goals = httpx.post(demo_server.url + "/graphql", json={"query": titles}).json()["data"]["goals"]
+    assert {"title": "Twelve sessions a week", "targetValue": 12.0} in goals
+    item = page.locator("#goal-list li", has_text="Twelve sessions a week")
+    assert item.locator("[role=progressbar]").count() == 1
+    guard.check()

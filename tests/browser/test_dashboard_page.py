@@ -5,13 +5,12 @@ the error banner."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from abuse.conftest import LiveServer, stop_server
 
-from .conftest import Databases, cli, screenshot, serve
+from .conftest import screenshot, serve
 
 PANELS = [
     "overview",
@@ -88,16 +87,6 @@ def test_a_view_link_opens_its_panel(demo_server: LiveServer, open_page: Any) ->
     top = page.evaluate("document.getElementById('goals').getBoundingClientRect().top")
     assert page.evaluate("window.scrollY") > 0 and 0 <= top < 900  # scrolled into the window
     guard.check()
-
-
-@pytest.fixture(scope="module")
-def keyed_server(databases: Databases) -> Iterator[tuple[LiveServer, str]]:
-    """A fresh server with one learner and an API key (keys are then required), and no data."""
-    url = databases.new("keyed")
-    key = cli(url, "users", "create", "Ada", "--timezone", "Europe/Paris").strip().splitlines()[-1]
-    server = serve(url)
-    yield server, key
-    stop_server(server)
 
 
 def test_with_keys_on_the_page_asks_once_and_keeps_the_key_for_the_tab(

@@ -11,6 +11,10 @@ const CREATE = `mutation CreateGoal($input: CreateGoalInput!) {
     ... on ValidationError { field message code }
   }
 }`;
+const GOALS = `{ goals(status: ACTIVE) {
+  id title description goalType status currentValue targetValue progressPercent deadline periodEnd color
+  projectedCompletionDate requiredDailyPace onTrack
+} }`;
 const TYPES = ["SESSIONS", "EXCHANGES", "QUALITY", "ACTIVITY", "STREAK", "TOPIC"];
 const FREQUENCIES = ["DAILY", "WEEKLY", "MONTHLY", "ONE_TIME"];
 
@@ -39,11 +43,37 @@ function pace(goal) {
   return parts.join(" · ");
 }
 
+/** The seed's `GET /goals` answer; where this server has no such route, the same from GraphQL. */
+async function load(ctx) {
+  try {
+    return await ctx.api.get("goals");
+  } catch (error) {
+    if (!(error instanceof Unavailable)) throw error;
+  }
+  const data = await ctx.api.graphql(GOALS);
+  return {
+    active_goals: data.goals.map((g) => ({
+      id: g.id,
+      name: g.title,
+      description: g.description,
+      progress: g.progressPercent,
+      current: g.currentValue,
+      target: g.targetValue,
+      status: g.status,
+      ends_at: g.periodEnd || g.deadline,
+      color: g.color,
+      on_track: g.onTrack,
+      required_daily_pace: g.requiredDailyPace,
+      projected_completion_date: g.projectedCompletionDate,
+    })),
+  };
+}
+
 export default {
   id: "goals",
   title: "Goals",
   async render(body, ctx) {
-    const data = await ctx.api.get("goals");
+    const data = await load(ctx);
     ctx.reportMeta(data.meta);
     const goals = data.active_goals || data.goals || [];
     const wanted = ctx.params.get("view") === "goals" ? ctx.params.get("id") : null;
