@@ -7,6 +7,7 @@ import overview from "./panels/overview.js";
 import progress from "./panels/progress.js";
 import quality from "./panels/quality.js";
 import radar from "./panels/radar.js";
+import distribution from "./panels/distribution.js";
 import heatmap from "./panels/heatmap.js";
 import topics from "./panels/topics.js";
 import feedback from "./panels/feedback.js";
@@ -15,7 +16,7 @@ import goals from "./panels/goals.js";
 import achievements from "./panels/achievements.js";
 import exporter from "./panels/export.js";
 
-const PANELS = [overview, progress, quality, radar, heatmap, topics, feedback, insights, goals, achievements, exporter];
+const PANELS = [overview, progress, quality, radar, distribution, feedback, heatmap, topics, insights, goals, achievements, exporter];
 // Names a link may use for a panel (insights and achievements link to `/?view=<name>`).
 const VIEW_ALIASES = { trend: "quality", trends: "quality", activity: "heatmap", dimensions: "radar", streak: "overview" };
 const PERIODS = ["7d", "30d", "90d", "365d", "all"];
@@ -83,7 +84,10 @@ document.getElementById("banner-retry").addEventListener("click", () => renderAl
 
 function reportMeta(meta) {
   if (!meta) return;
-  if (meta.data_through && (!newestData || meta.data_through > newestData)) newestData = meta.data_through;
+  if (meta.data_through) {
+    const through = new Date(meta.data_through);
+    if (!isNaN(through) && (!newestData || through > new Date(newestData))) newestData = meta.data_through;
+  }
   anyStale = anyStale || Boolean(meta.stale);
   const line = document.getElementById("freshness");
   line.textContent = newestData

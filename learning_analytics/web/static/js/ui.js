@@ -18,6 +18,14 @@ export function el(tag, attrs, ...children) {
   return node;
 }
 
+/** The REST period names as GraphQL's `Period` enum. */
+export const PERIOD_ENUM = { "7d": "LAST_7_DAYS", "30d": "LAST_30_DAYS", "90d": "LAST_90_DAYS", "365d": "LAST_365_DAYS", all: "ALL_TIME" };
+
+/** A GraphQL `Meta` as the REST answers spell it. */
+export function metaOf(meta) {
+  return meta ? { data_through: meta.dataThrough, stale: meta.stale, period: meta.period } : null;
+}
+
 export function clear(node) {
   node.replaceChildren();
   return node;

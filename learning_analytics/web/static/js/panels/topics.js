@@ -1,8 +1,6 @@
 // Topic distribution (doughnut), the top topics with their mastery, and the trending ones. The REST
 // answer has no mastery: each top topic's comes from GraphQL's `topics { topTopics { mastery } }`.
-import { chartWithTable, dataTable, el, fmt1, fmtInt, fmtQuality, state } from "../ui.js";
-
-const PERIOD_ENUM = { "7d": "LAST_7_DAYS", "30d": "LAST_30_DAYS", "90d": "LAST_90_DAYS", "365d": "LAST_365_DAYS", all: "ALL_TIME" };
+import { PERIOD_ENUM, chartWithTable, dataTable, el, fmt1, fmtInt, fmtQuality, state } from "../ui.js";
 const MASTERY = `query Mastery($period: Period!, $limit: Int!) {
   topics(period: $period, limit: $limit) { topTopics { name mastery { score level } } }
 }`;
