@@ -249,3 +249,42 @@ def test_the_goal_form_creates_a_goal_and_shows_a_refusal_next_to_its_field(
     item = page.locator("#goal-list li", has_text="Twelve sessions a week")
     assert item.locator("[role=progressbar]").count() == 1
     guard.check()
+
+
+@pytest.mark.skipif(
+    importlib.util.find_spec("learning_analytics.rest.export") is None,
+    reason="the export route (/api/analytics/export) is not in this tree",
+)
+def test_the_export_buttons_download_the_periods_data(
+    demo_server: LiveServer, open_page: Any, tmp_path: Any
+) -> None:
+    page, guard = open_page(demo_server, "/?view=export&period=7d")
+    page.wait_for_function(SETTLED)
+    with page.expect_download() as download:
+        page.click("#export button[data-format=csv]")
+    path = tmp_path / "export.csv"
+    download.value.save_as(path)
+    direct = httpx.get(demo_server.url + "/api/analytics/export", params={"format": "csv", "period": "7d"})
+    assert direct.status_code == 200
+    saved = path.read_text().splitlines()
+    expected = direct.text.splitlines()
+    # The same rows as a client asking directly (a generation time may differ between the two).
+    assert saved and saved[0] == expected[0] and len(saved) == len(expected)
+    assert "Downloaded" in page.inner_text("#export [role=status]")
+    guard.check()
+
+
+def test_every_chart_on_the_page_is_drawn_with_data(demo_server: LiveServer, open_page: Any) -> None:
+    page, guard = open_page(demo_server, "/?period=90d")
+    page.wait_for_function(SETTLED)
+    charts = page.evaluate(
+        """() => [...document.querySelectorAll('canvas')].map(c => {
+            const chart = Chart.getChart(c);
+            return [c.id, chart ? chart.data.datasets.map(d => d.data.filter(v => v !== null && v !== 0).length) : null];
+        })"""
+    )
+    assert len(charts) >= 3
+    for canvas_id, non_empty in charts:
+        assert non_empty is not None, canvas_id  # a Chart.js instance drew it
+        assert non_empty and max(non_empty) > 0, canvas_id  # and at least one dataset has values
+    guard.check()

@@ -1,4 +1,5 @@
-// Export buttons: the chosen period's data as JSON or CSV, downloaded with the caller's key.
+// Export buttons: the chosen period's data as JSON, CSV or NDJSON (`GET /api/analytics/export`),
+// downloaded with the caller's key.
 import { Unavailable } from "../api.js";
 import { el } from "../ui.js";
 
@@ -37,7 +38,7 @@ export default {
       );
     body.append(
       el("p", {}, "Your sessions, quality scores, feedback and daily summaries for the chosen period."),
-      el("div", { class: "toolbar" }, button("json"), button("csv")),
+      el("div", { class: "toolbar" }, button("json"), button("csv"), button("ndjson")),
       status,
     );
   },
