@@ -66,9 +66,12 @@ export class Api {
   }
 
   async request(path, init, attempt = 0) {
+    const used = memoryKey;
     const response = await fetch(path, Object.assign({}, init, { headers: this.headers(init && init.headers) }));
     if (response.status === 401 && attempt < 3) {
       this.onKeysRequired();
+      // Another request's prompt got a new key meanwhile: try that one before asking again.
+      if (memoryKey && memoryKey !== used) return this.request(path, init, attempt + 1);
       const key = await this.promptOnce(attempt ? "That key was refused: try another." : null);
       if (!key) throw new ApiError(401, await safeJson(response), path);
       return this.request(path, init, attempt + 1);
