@@ -109,6 +109,16 @@ class TrendSettings(Section):
     direction_band_percent: float = DEFAULT_BAND_PERCENT
 
 
+class GoalSettings(Section):
+    # The guide's `goals.max_active_goals`: a goal beyond it is refused (ValidationError code LIMIT).
+    max_active_goals: int = Field(default=10, ge=0, le=1000)
+    # Every learner's goals and achievements are evaluated this often (and after every fold that
+    # moved their rollups); the seed's schedule is every 5 minutes.
+    evaluation_interval_seconds: int = Field(default=300, ge=10)
+    # Unlocks the overview lists (`overview.recentAchievements`), newest first.
+    recent_achievements: int = Field(default=5, ge=0, le=50)
+
+
 class DashboardSettings(Section):
     max_topics_displayed: int = 10
 
@@ -167,6 +177,10 @@ class LimitSettings(BaseModel):
     # Topics an answer ranks (the most practised of the period); the rest are only counted.
     max_topics_considered: int = 1000
     max_insights_limit: int = 100
+    # Goals: snapshots of a goal's `history(limit)`, `goalSuggestions(limit)`, `nextAchievements(limit)`.
+    max_goal_history: int = 365
+    max_goal_suggestions: int = 20
+    max_next_achievements: int = 50
 
     # --- ingestion: numbers, text and topics (checked by `domain.ingest.validate_batch`) ---
     max_total_exchanges: int = 100_000  # a session summary's `total_exchanges`
@@ -221,6 +235,7 @@ class Settings(BaseSettings):
     insights: InsightSettings = Field(default_factory=InsightThresholds)
     anomalies: AnomalySettings = Field(default_factory=AnomalyThresholds)
     trends: TrendSettings = Field(default_factory=TrendSettings)
+    goals: GoalSettings = Field(default_factory=GoalSettings)
     dashboard: DashboardSettings = Field(default_factory=DashboardSettings)
     rollups: RollupSettings = Field(default_factory=RollupSettings)
     limits: LimitSettings = Field(default_factory=LimitSettings)

@@ -19,6 +19,10 @@ FOLD_FAILURES = Counter(
 )
 for _kind in ("fold", "rebuild"):
     FOLD_FAILURES.labels(kind=_kind)  # exported as 0 from the start, so a rate() sees the first failure
+GOAL_EVALUATION_FAILURES = Counter(
+    "analytics_goal_evaluation_failures",
+    "Learners whose goal and achievement evaluation failed in this process (retried at the next pass).",
+)
 FOLD_LAG = Gauge(
     "analytics_fold_lag_seconds",
     "Age of the oldest dirty mark not folded yet, over every learner (0 when nothing waits).",

@@ -10,8 +10,9 @@ from .periods import Granularity
 
 @dataclass(frozen=True, slots=True)
 class FoldResult:
-    """What one fold or rebuild did: marks folded, (user, day) pairs and rollup rows recomputed, and
-    the learners whose fold failed (their marks are still in place)."""
+    """What one fold or rebuild did: marks folded, (user, day) pairs and rollup rows recomputed, the
+    learners whose rollups it moved (`learners`), and those whose fold failed (their marks are still
+    in place)."""
 
     kind: str
     marks: int = 0
@@ -21,6 +22,7 @@ class FoldResult:
     duration_ms: float = 0.0
     run_id: int | None = None
     failed: tuple[str, ...] = ()
+    learners: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -8,6 +8,7 @@ from datetime import datetime
 from ..metrics import FOLD_FAILURES
 from ..resolvers import rollups
 from ..resolvers.runtime import Runtime
+from . import goals
 
 log = logging.getLogger(__name__)
 
@@ -27,6 +28,9 @@ async def fold(runtime: Runtime, now: datetime) -> None:
     if result.failed:
         FOLD_FAILURES.labels(kind=result.kind).inc(len(result.failed))
         log.warning("%d learner(s) could not be folded: %s", len(result.failed), ", ".join(result.failed))
+    if result.learners:
+        # Goals and achievements follow the rollups: evaluate the learners this fold moved.
+        await goals.evaluate(runtime, now, user_ids=result.learners)
 
 
 async def close_abandoned(runtime: Runtime, now: datetime) -> None:

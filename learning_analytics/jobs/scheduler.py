@@ -16,7 +16,7 @@ from apscheduler.triggers.interval import IntervalTrigger
 
 from ..config import Settings
 from ..resolvers.runtime import Runtime
-from . import fold, insights
+from . import fold, goals, insights
 
 log = logging.getLogger(__name__)
 
@@ -63,13 +63,19 @@ def rollup_jobs(settings: Settings) -> list[ScheduledJob]:
 def default_jobs(settings: Settings) -> list[ScheduledJob]:
     """Every scheduled job of the service.
 
-    Other areas register theirs here, e.g. insight generation at 01:00 UTC and goal evaluation
-    after the daily fold: append `ScheduledJob`s built like `rollup_jobs`.
+    Rollups, insight generation at 01:00 UTC, and goal and achievement evaluation every
+    `goals.evaluation_interval_seconds` (the fold job also evaluates the learners it moved).
     """
     return [
         *rollup_jobs(settings),
         ScheduledJob(
             "insights.daily", CronTrigger(hour=1, minute=0, timezone=UTC), insights.generate_all, 3600
+        ),
+        ScheduledJob(
+            "goals.evaluate",
+            IntervalTrigger(seconds=settings.goals.evaluation_interval_seconds, timezone=UTC),
+            goals.evaluate_all,
+            settings.goals.evaluation_interval_seconds,
         ),
     ]
 

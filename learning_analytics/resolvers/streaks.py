@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from collections.abc import Sequence
+from datetime import date, datetime, timedelta
 
 from ..domain.streaks import Streak, compute_streak
 from ..storage.rollups import reads as rollup_reads
@@ -12,16 +13,23 @@ from .context import Context
 
 async def streak(ctx: Context) -> Streak:
     """Current and longest run of active local days, with the grace period and freezes of the config."""
-    progress = ctx.settings.progress
     days = await rollup_reads.active_days(
-        ctx.db, user_id=ctx.user.id, min_minutes=progress.min_minutes_per_day
+        ctx.db, user_id=ctx.user.id, min_minutes=ctx.settings.progress.min_minutes_per_day
     )
-    last = await rollup_reads.last_activity_at(ctx.db, user_id=ctx.user.id)
+    return streak_from(ctx, days, await rollup_reads.last_activity_at(ctx.db, user_id=ctx.user.id))
+
+
+def streak_from(ctx: Context, active_days: Sequence[date], last_activity_at: datetime | None) -> Streak:
+    """`compute_streak` of the caller's active local days (activity and at least `min_minutes_per_day`
+    of study, as `rollup_reads.active_days` lists them) and last activity, with their today, the
+    clock, and the grace period and freezes of the settings: the one computation behind the `streak`
+    query, STREAK goals and streak achievements."""
+    progress = ctx.settings.progress
     return compute_streak(
-        days,
+        active_days,
         today=user_today(ctx),
         now=ctx.now,
-        last_activity_at=last,
+        last_activity_at=last_activity_at,
         grace=timedelta(hours=progress.streak_grace_period_hours),
         freezes_max=progress.streak_freezes_max,
     )

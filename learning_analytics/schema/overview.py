@@ -7,11 +7,11 @@ import strawberry
 
 from ..domain import periods
 from ..resolvers import overview as resolver
-from .achievements import Achievement
+from .achievements import Achievement, recent_achievements
 from .arguments import OrDefault, argument_rules
 from .context import Info
 from .enums import ChangeDirection, Period, by_name
-from .goals import Goal
+from .goals import Goal, active_goals
 from .insights import Insight, recent_insights
 from .shared import Meta
 from .streaks import Streak
@@ -70,13 +70,13 @@ class Overview:
     async def recent_insights(self, info: Info) -> list[Insight]:
         return await recent_insights(info, limit=info.context.settings.insights.max_insights)
 
-    @strawberry.field(description="Active goals (available once goals are tracked).")
+    @strawberry.field(description="The caller's active goals, with their progress.")
     async def active_goals(self, info: Info) -> list[Goal]:
-        return []
+        return await active_goals(info)
 
-    @strawberry.field(description="Recently unlocked achievements (available once achievements are tracked).")
+    @strawberry.field(description="The caller's newest unlocked achievements, newest first.")
     async def recent_achievements(self, info: Info) -> list[Achievement]:
-        return []
+        return await recent_achievements(info)
 
     @classmethod
     def from_domain(cls, o: resolver.OverviewAnswer) -> Overview:

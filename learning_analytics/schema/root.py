@@ -17,10 +17,12 @@ from strawberry.schema.config import StrawberryConfig
 from strawberry.tools import merge_types
 
 from ..config import LimitSettings
+from .achievements import AchievementsQuery
 from .batch_limit import BatchSizeLimit
 from .documents import document_guard
 from .errors import NotFoundError
 from .failures import MaskUnexpectedErrors, Schema
+from .goals import GoalsMutation, GoalsQuery
 from .ingest import IngestMutation
 from .insights import InsightsMutation, InsightsQuery
 from .overview import OverviewQuery
@@ -41,8 +43,10 @@ QUERIES: tuple[type, ...] = (
     StreakQuery,
     TopicsQuery,
     InsightsQuery,
+    GoalsQuery,
+    AchievementsQuery,
 )
-MUTATIONS: tuple[type, ...] = (IngestMutation, InsightsMutation)
+MUTATIONS: tuple[type, ...] = (IngestMutation, GoalsMutation, InsightsMutation)
 
 
 def _merged(name: str, areas: tuple[type, ...]) -> type:

@@ -93,6 +93,8 @@ class Database:
     writer: AsyncEngine
     retry_after: int = 2
     gate: asyncio.Semaphore | None = None
+    # A read connection every `read()` reuses (see `pinned`), instead of one from the pool each time.
+    shared: AsyncConnection | None = None
 
     @property
     def dialect(self) -> str:
@@ -108,8 +110,19 @@ class Database:
         return replace(self, gate=asyncio.Semaphore(max(1, connections)))
 
     @asynccontextmanager
+    async def pinned(self) -> AsyncIterator[Database]:
+        """The same database whose reads, for the block, all use one connection in one transaction:
+        a sequence of small reads (one learner's evaluation) then costs one checkout and one snapshot,
+        not one per read. Only for reads made one after the other, never concurrently."""
+        async with self.read() as conn:
+            yield replace(self, shared=conn)
+
+    @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncConnection]:
         """A read connection (its statements bounded by the statement timeout)."""
+        if self.shared is not None:
+            yield self.shared
+            return
         try:
             if self.gate is None:
                 async with self.reader.connect() as conn:

@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import case, func, or_, select, update
+from sqlalchemy.ext.asyncio import AsyncConnection
 
 from ..domain.insights import Importance, Insight, InsightPage, InsightType, StoredInsight
 from .db import Database
@@ -44,11 +45,58 @@ def _stored(row: Any) -> StoredInsight:
     )
 
 
+_REFRESHED = ("title", "description", "importance", "confidence", "data", "icon", "action_url", "expires_at")
+
+
+def insight_row(user_id: str, i: Insight) -> dict[str, Any]:
+    return {
+        "user_id": user_id,
+        "id": i.id,
+        "rule": i.rule,
+        "type": i.type.value,
+        "title": i.title,
+        "description": i.description,
+        "importance": i.importance.value,
+        "confidence": i.confidence,
+        "data": dict(i.data),
+        "icon": i.icon,
+        "action_url": i.action_url,
+        "generated_at": i.generated_at,
+        "expires_at": i.expires_at,
+        "fact_day": i.fact_day,
+        "fact_key": i.fact_key,
+    }
+
+
+async def upsert_rows(conn: AsyncConnection, rows: Sequence[dict[str, Any]]) -> None:
+    """Insert insight rows (`insight_row`), any users; an id stored before keeps its viewed, dismissed
+    and helpful state and only has its wording and numbers refreshed."""
+    if not rows:
+        return
+    stmt = insert_for(conn, insights_t)
+    stmt = stmt.on_conflict_do_update(
+        index_elements=[insights_t.c.user_id, insights_t.c.id],
+        set_={name: stmt.excluded[name] for name in _REFRESHED},
+    )
+    await conn.execute(stmt, list(rows))
+
+
+async def upsert(conn: AsyncConnection, *, user_id: str, insights: Sequence[Insight]) -> None:
+    await upsert_rows(conn, [insight_row(user_id, i) for i in insights])
+
+
 async def save(
-    db: Database, *, user_id: str, insights: Sequence[Insight], now: datetime, data_through: datetime | None
+    db: Database,
+    *,
+    user_id: str,
+    insights: Sequence[Insight],
+    now: datetime,
+    data_through: datetime | None,
+    rules_ran: bool = True,
 ) -> int:
     """Store generated insights; an id seen before keeps its viewed/dismissed/helpful state and only
-    has its wording and numbers refreshed. Returns how many ids were new."""
+    has its wording and numbers refreshed. Returns how many ids were new. `rules_ran` False (goal and
+    achievement events) stores the insights without recording a run of the rule catalog."""
     async with db.write() as conn:
         known = (
             set(
@@ -63,45 +111,9 @@ async def save(
             if insights
             else set()
         )
-        if insights:
-            stmt = insert_for(conn, insights_t)
-            refreshed = (
-                "title",
-                "description",
-                "importance",
-                "confidence",
-                "data",
-                "icon",
-                "action_url",
-                "expires_at",
-            )
-            stmt = stmt.on_conflict_do_update(
-                index_elements=[insights_t.c.user_id, insights_t.c.id],
-                set_={name: stmt.excluded[name] for name in refreshed},
-            )
-            await conn.execute(
-                stmt,
-                [
-                    {
-                        "user_id": user_id,
-                        "id": i.id,
-                        "rule": i.rule,
-                        "type": i.type.value,
-                        "title": i.title,
-                        "description": i.description,
-                        "importance": i.importance.value,
-                        "confidence": i.confidence,
-                        "data": dict(i.data),
-                        "icon": i.icon,
-                        "action_url": i.action_url,
-                        "generated_at": i.generated_at,
-                        "expires_at": i.expires_at,
-                        "fact_day": i.fact_day,
-                        "fact_key": i.fact_key,
-                    }
-                    for i in insights
-                ],
-            )
+        await upsert(conn, user_id=user_id, insights=insights)
+        if not rules_ran:
+            return len({i.id for i in insights} - known)
         state = insert_for(conn, state_t)
         await conn.execute(
             state.on_conflict_do_update(

@@ -354,6 +354,12 @@ class InsightStateRow(SQLModel, table=True):
 
 
 class GoalRow(SQLModel, table=True):
+    """A learner's goal: its definition and its evaluated state in the current period.
+
+    `period_*`: the local days measured (`period_end` null: open-ended) and the same span as UTC
+    instants; `milestones`: [[percent, reached_at ISO], …] of the current period.
+    """
+
     __tablename__ = "goals"
     __table_args__ = (Index("ix_goals_user_status", "user_id", "status"),)
 
@@ -375,9 +381,20 @@ class GoalRow(SQLModel, table=True):
     created_at: datetime = _ts(nullable=False)
     updated_at: datetime | None = _ts()
     completed_at: datetime | None = _ts()
+    period_start: date
+    period_end: date | None = None
+    period_start_at: datetime = _ts(nullable=False)
+    period_end_at: datetime | None = _ts()
+    current_value: float = 0.0
+    progress_percent: float = 0.0
+    milestones: list[Any] = Field(default_factory=list, sa_column=Column(JSON, nullable=False))
+    period_completed_at: datetime | None = _ts()
+    evaluated_at: datetime | None = _ts()
 
 
 class GoalProgressRow(SQLModel, table=True):
+    """One snapshot of a goal's history (appended only when something changed, or a period closed)."""
+
     __tablename__ = "goal_progress"
     __table_args__ = (Index("ix_goal_progress_user_goal", "user_id", "goal_id", "evaluated_at"),)
 
@@ -385,33 +402,34 @@ class GoalProgressRow(SQLModel, table=True):
     user_id: str = Field(max_length=64)
     goal_id: str = Field(max_length=64)
     evaluated_at: datetime = _ts(nullable=False)
-    period_start: datetime | None = _ts()
-    period_end: datetime | None = _ts()
+    period_start: date
+    period_end: date | None = None
+    period_start_at: datetime = _ts(nullable=False)
+    period_end_at: datetime | None = _ts()
     current_value: float = 0.0
     progress_percent: float = 0.0
     status: str = Field(max_length=10)
+    closes_period: bool = False
 
 
-class AchievementRow(SQLModel, table=True):
-    """The achievement catalog, shared by every user."""
+class GoalStateRow(SQLModel, table=True):
+    """Per learner: when the default goals were created (once, so a deleted default stays deleted)."""
 
-    __tablename__ = "achievements"
+    __tablename__ = "goal_state"
 
-    id: str = Field(primary_key=True, max_length=64)
-    title: str = Field(max_length=200)
-    description: str = Field(sa_type=Text)
-    category: str = Field(max_length=16)
-    rarity: str = Field(max_length=16)
-    points: int = 0
-    icon: str | None = Field(default=None, max_length=40)
-    criterion: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))
+    user_id: str = Field(primary_key=True, max_length=64)
+    defaults_created_at: datetime = _ts(nullable=False)
 
 
 class AchievementUnlockRow(SQLModel, table=True):
-    __tablename__ = "achievement_unlocks"  # the primary key makes unlocking idempotent
+    """An achievement a learner holds. The catalog itself is code (`domain.achievements.CATALOG`);
+    the primary key makes unlocking idempotent, even for two evaluations at once."""
+
+    __tablename__ = "achievement_unlocks"
+    __table_args__ = (Index("ix_achievement_unlocks_achievement", "achievement_id"),)
 
     user_id: str = Field(primary_key=True, max_length=64)
-    achievement_id: str = Field(primary_key=True, foreign_key="achievements.id", max_length=64)
+    achievement_id: str = Field(primary_key=True, max_length=64)
     unlocked_at: datetime = _ts(nullable=False)
     seen_at: datetime | None = _ts()
 
@@ -440,6 +458,9 @@ dirty_t: Table = DirtyBucketRow.__table__  # type: ignore[attr-defined]
 exchange_topics_t: Table = ExchangeTopicRow.__table__  # type: ignore[attr-defined]
 exchanges_t: Table = ExchangeRow.__table__  # type: ignore[attr-defined]
 feedback_t: Table = FeedbackRow.__table__  # type: ignore[attr-defined]
+goal_progress_t: Table = GoalProgressRow.__table__  # type: ignore[attr-defined]
+goal_state_t: Table = GoalStateRow.__table__  # type: ignore[attr-defined]
+goals_t: Table = GoalRow.__table__  # type: ignore[attr-defined]
 horizons_t: Table = RollupHorizonRow.__table__  # type: ignore[attr-defined]
 insights_t: Table = InsightRow.__table__  # type: ignore[attr-defined]
 keys_t: Table = ApiKeyRow.__table__  # type: ignore[attr-defined]
@@ -450,4 +471,5 @@ sessions_t: Table = SessionRow.__table__  # type: ignore[attr-defined]
 state_t: Table = InsightStateRow.__table__  # type: ignore[attr-defined]
 topic_rollups_t: Table = TopicRollupRow.__table__  # type: ignore[attr-defined]
 topics_t: Table = TopicRow.__table__  # type: ignore[attr-defined]
+unlocks_t: Table = AchievementUnlockRow.__table__  # type: ignore[attr-defined]
 users_t: Table = UserRow.__table__  # type: ignore[attr-defined]

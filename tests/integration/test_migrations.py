@@ -94,7 +94,7 @@ async def test_upgrading_a_0001_database_keeps_its_values_and_widens_the_counter
 
     await migrate.upgrade(db)
 
-    assert await migrate.current_revision(db) == "0002"
+    assert await migrate.current_revision(db) == migrate.head_revision() == "0003"
     async with db.read() as conn:
         for query, expected in READ_BACK.items():
             assert tuple((await conn.execute(text(query))).one()) == expected, query
@@ -117,3 +117,27 @@ async def test_upgrading_a_0001_database_keeps_its_values_and_widens_the_counter
         await conn.execute(text(f"UPDATE rollups SET exchanges = {BEYOND_INT32}"))
     async with db.read() as conn:
         assert (await conn.execute(text("SELECT exchanges FROM rollups"))).scalar_one() == BEYOND_INT32
+
+
+async def test_the_goal_tables_of_0003_downgrade_to_those_of_0002_and_back(empty_database: Database) -> None:
+    db = empty_database
+    await migrate.upgrade(db)
+
+    async with db.writer.connect() as conn:
+        await conn.run_sync(_downgrade_to, "0002")
+        await conn.commit()
+    async with db.read() as conn:
+        old = await conn.run_sync(lambda c: inspect(c).get_table_names())
+    await migrate.upgrade(db)
+
+    assert "achievements" in old and "goal_state" not in old
+    async with db.read() as conn:
+        assert await conn.run_sync(_differences) == []
+
+
+def _downgrade_to(connection: Connection, revision: str) -> None:
+    from alembic import command
+
+    cfg = migrate.alembic_config()
+    cfg.attributes["connection"] = connection
+    command.downgrade(cfg, revision)

@@ -61,7 +61,7 @@ async def test_the_app_starts_the_scheduler_with_its_lifespan_and_stops_it_on_sh
     async with client_for(settings.model_copy(update={"scheduler": True})) as client:
         scheduler = client.app.state.scheduler  # type: ignore[attr-defined]
         assert scheduler.running
-        assert set(scheduler.job_ids) == {*ROLLUP_JOBS, "insights.daily"}
+        assert set(scheduler.job_ids) == {*ROLLUP_JOBS, "insights.daily", "goals.evaluate"}
         assert (await client.get("/healthz")).status_code == 200
 
     assert not scheduler.running

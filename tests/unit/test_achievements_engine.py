@@ -190,7 +190,7 @@ def test_an_unlock_yields_a_milestone_insight_with_a_stable_id_and_a_link() -> N
     other_day = unlock_insight(unlock, user_id="u1", local_day=date(2026, 3, 11))
 
     assert insight.type is InsightType.MILESTONE
-    assert insight.action_url == "/?view=achievements#night_owl"
+    assert insight.action_url == "/?view=achievements&id=night_owl"
     assert insight.id == other_day.id != unlock_insight(unlock, user_id="u2", local_day=date(2026, 3, 10)).id
     assert insight.id.startswith("ins_") and len(insight.id) == 20
     assert insight.data["points"] == 25 and insight.icon == BY_ID["night_owl"].icon
@@ -209,7 +209,7 @@ def test_a_goal_completion_yields_an_insight_linking_to_the_goal() -> None:
 
     insight = goal_event_insight(done, g, user_id="u1", now=NOW)
 
-    assert insight is not None and insight.action_url == "/?view=goals#g7"
+    assert insight is not None and insight.action_url == "/?view=goals&id=g7"
     assert insight.type is InsightType.MILESTONE and insight.rule == "goal_completed"
     assert goal_event_insight(rolled, g, user_id="u1", now=NOW) is None
 
@@ -297,3 +297,12 @@ def test_the_snapshot_from_rollups_worked_by_hand() -> None:
     assert (s.unique_topics, s.proficient_topics, s.expert_topics) == (4, 3, 1)
     assert (s.late_night_sessions, s.early_morning_sessions, s.goals_completed) == (1, 2, 2)
     assert s.longest_session_minutes == 75.0
+
+
+def test_insight_links_open_only_the_dashboards_views() -> None:
+    from learning_analytics.domain.insights.support import DASHBOARD_VIEWS, dashboard_url
+
+    assert {"goals", "achievements", "progress", "topics", "insights", "quality"} == DASHBOARD_VIEWS
+    assert dashboard_url("quality", period="30d") == "/?view=quality&period=30d"
+    with pytest.raises(ValueError, match="no dashboard view 'trends'"):
+        dashboard_url("trends")

@@ -154,7 +154,7 @@ def test_making_a_goal_active_again_needs_room_under_the_limit() -> None:
 
     assert (error.field, error.code, error.limit) == (
         "status",
-        "too_many_active_goals",
+        "LIMIT",
         GoalLimits().max_active_goals,
     )
     assert update(paused, existing=full[:9], status=S.ACTIVE).goal.status is S.ACTIVE

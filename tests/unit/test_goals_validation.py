@@ -162,7 +162,7 @@ def others(n: int, status: GoalStatus = GoalStatus.ACTIVE, **kw: object) -> list
 def test_more_active_goals_than_the_limit_are_refused_with_the_limit() -> None:
     error = refused(draft(), existing=others(3), limits=GoalLimits(max_active_goals=3))
 
-    assert (error.field, error.code, error.limit) == ("input", "too_many_active_goals", 3)
+    assert (error.field, error.code, error.limit) == ("input", "LIMIT", 3)
 
 
 def test_paused_failed_archived_and_completed_one_time_goals_leave_room() -> None:
@@ -182,7 +182,7 @@ def test_a_running_periodic_goal_completed_this_period_still_counts() -> None:
 
     error = refused(draft(), existing=[*weekly_done, *others(1)], limits=GoalLimits(max_active_goals=2))
 
-    assert error.code == "too_many_active_goals"
+    assert error.code == "LIMIT"
 
 
 def test_field_rules_come_before_the_limit() -> None:

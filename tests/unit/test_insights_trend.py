@@ -38,7 +38,7 @@ def test_quality_rising_12_percent_is_a_high_trend_with_its_numbers() -> None:
     assert insight.data["threshold_percent"] == 10
     assert insight.data["period"] == "30d"
     assert insight.confidence > 0.99
-    assert insight.action_url == "/?view=trends&metric=quality&period=30d"
+    assert insight.action_url == "/?view=quality&period=30d"
 
 
 def test_quality_rising_exactly_10_percent_meets_the_threshold() -> None:

@@ -9,6 +9,7 @@ from datetime import date
 from learning_analytics.domain.achievements.engine import Unlock
 from learning_analytics.domain.achievements.model import Rarity
 from learning_analytics.domain.insights.model import EXPIRY, Importance, Insight, InsightType
+from learning_analytics.domain.insights.support import dashboard_url
 
 ACHIEVEMENT_UNLOCKED = "achievement_unlocked"
 
@@ -22,8 +23,8 @@ _IMPORTANCE: Mapping[Rarity, Importance] = {
 
 
 def achievement_url(achievement_id: str) -> str:
-    """A relative link opening an achievement on the dashboard: `/?view=achievements#<id>`."""
-    return f"/?view=achievements#{achievement_id}"
+    """A relative link opening an achievement on the dashboard: `/?view=achievements&id=<id>`."""
+    return dashboard_url("achievements", id=achievement_id)
 
 
 def unlock_insight_id(user_id: str, achievement_id: str) -> str:

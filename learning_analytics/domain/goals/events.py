@@ -7,6 +7,7 @@ from datetime import datetime
 from enum import StrEnum
 
 from learning_analytics.domain.goals.model import Goal, GoalPeriod, GoalSnapshot
+from learning_analytics.domain.insights.support import dashboard_url
 
 
 class GoalEventKind(StrEnum):
@@ -32,13 +33,13 @@ class GoalEvent:
 
     @property
     def action_url(self) -> str:
-        """The goal on the dashboard: `/?view=goals#<goal id>`."""
+        """The goal on the dashboard: `/?view=goals&id=<goal id>`."""
         return goal_url(self.goal_id)
 
 
 def goal_url(goal_id: str) -> str:
-    """A relative link opening a goal on the dashboard: `/?view=goals#<goal id>`."""
-    return f"/?view=goals#{goal_id}"
+    """A relative link opening a goal on the dashboard: `/?view=goals&id=<goal id>`."""
+    return dashboard_url("goals", id=goal_id)
 
 
 @dataclass(frozen=True, slots=True)

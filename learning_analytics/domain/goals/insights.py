@@ -21,7 +21,7 @@ def goal_event_insight(event: GoalEvent, goal: Goal, *, user_id: str, now: datet
     """The MILESTONE insight of a COMPLETED event, or of a MILESTONE_REACHED event below 100 % (100 %
     is the completion); None for other events. Its id is stable per user, goal and period (and
     percent): `insight_id(user, rule, "<goal id>" or "<goal id>:<percent>", period start)`; its
-    `action_url` opens the goal on the dashboard (`/?view=goals#<goal id>`)."""
+    `action_url` opens the goal on the dashboard (`/?view=goals&id=<goal id>`)."""
     if event.kind is GoalEventKind.COMPLETED:
         rule, fact_key, importance = GOAL_COMPLETED, goal.id, Importance.HIGH
         title = f"Goal completed: {goal.title}"

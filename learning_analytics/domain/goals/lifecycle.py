@@ -103,7 +103,7 @@ def create_goal(
     """A new ACTIVE goal from a draft, in its first period (`goal_period` on the local today), with
     value 0 and the percent of 0 — or `InvalidInput` for the first rule it breaks, in this order:
     title, description, targetMetric, targetValue, frequency, deadline, topic, icon, color, then
-    the number of active goals (`max_active_goals`, code `too_many_active_goals`)."""
+    the number of active goals (`max_active_goals`, code `LIMIT`)."""
     today = local_today(now, tz)
     title = check_title(draft.title, limits)
     description = check_text(draft.description, field="description", max_length=limits.max_description_length)
@@ -187,7 +187,7 @@ def apply_update(
     - title, description, targetValue, deadline: the creation rules; a finished goal's target and
       deadline change only when the same update makes it ACTIVE again (code `not_editable`);
     - status: `allowed_transitions` (code `invalid_transition`); becoming ACTIVE needs a deadline not
-      before today (`past_deadline`) and room under `max_active_goals` (`too_many_active_goals`).
+      before today (`past_deadline`) and room under `max_active_goals` (`LIMIT`).
 
     Effects: a new target re-derives the percent from the stored value (milestones above it are
     dropped; a completed period stays completed). A new deadline re-cuts the current period.

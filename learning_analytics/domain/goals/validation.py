@@ -150,13 +150,13 @@ def check_room(
     existing: Iterable[Goal], limits: GoalLimits, *, field: str, excluding: str | None = None
 ) -> None:
     """Room for one more active goal: fewer than `max_active_goals` of `existing` (other than
-    `excluding`) count toward the limit (`Goal.counts_toward_limit`). Code `too_many_active_goals`;
+    `excluding`) count toward the limit (`Goal.counts_toward_limit`). Code `LIMIT`;
     `field` is `input` for a new goal, `status` for one made active again."""
     taken = sum(1 for g in existing if g.counts_toward_limit and g.id != excluding)
     if taken >= limits.max_active_goals:
         raise InvalidInput(
             f"at most {limits.max_active_goals} active goals: complete, pause or archive one first",
             field=field,
-            code="too_many_active_goals",
+            code="LIMIT",
             limit=limits.max_active_goals,
         )

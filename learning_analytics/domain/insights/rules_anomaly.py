@@ -93,7 +93,7 @@ def quality_anomaly(inputs: InsightInputs, thresholds: InsightThresholds) -> lis
                     "exchanges": window.day(anomaly.date).quality.n,
                 },
                 icon="star" if high else "alert-triangle",
-                action_url=dashboard_url("trends", metric="quality", period="30d"),
+                action_url=dashboard_url("quality", period="30d"),
             )
         )
     return insights

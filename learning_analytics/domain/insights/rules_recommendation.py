@@ -137,7 +137,7 @@ def best_weekday(inputs: InsightInputs, thresholds: InsightThresholds) -> list[I
             confidence=1.0 - p_value,
             data=data,
             icon="calendar",
-            action_url=dashboard_url("trends", metric="quality", period=f"{thresholds.history_days}d"),
+            action_url=dashboard_url("quality", period=f"{thresholds.history_days}d"),
         )
     ]
 

@@ -122,7 +122,7 @@ def quality_change(
                 "p_value": r4(p_value),
             },
             icon=direction.icon,
-            action_url=dashboard_url("trends", metric="quality", period=f"{p.days}d"),
+            action_url=dashboard_url("quality", period=f"{p.days}d"),
         )
     ]
 
@@ -211,6 +211,6 @@ def activity_change(
                 "p_value": r4(p_value),
             },
             icon=direction.icon,
-            action_url=dashboard_url("trends", metric="sessions", period=f"{p.days}d"),
+            action_url=dashboard_url("progress", metric="sessions", period=f"{p.days}d"),
         )
     ]

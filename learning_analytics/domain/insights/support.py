@@ -167,6 +167,13 @@ def r4(value: float) -> float:
     return round(value, 4)
 
 
+# The dashboard's views: every insight link opens one of them.
+DASHBOARD_VIEWS = frozenset({"goals", "achievements", "progress", "topics", "insights", "quality"})
+
+
 def dashboard_url(view: str, **params: str | int) -> str:
-    """A relative link to a dashboard view: dashboard_url("topics", topic="ml") → "/?view=topics&topic=ml"."""
+    """A relative link to a dashboard view: dashboard_url("topics", topic="ml") → "/?view=topics&topic=ml".
+    `view` is one of `DASHBOARD_VIEWS` (anything else is a bug: ValueError)."""
+    if view not in DASHBOARD_VIEWS:
+        raise ValueError(f"no dashboard view {view!r}: one of {', '.join(sorted(DASHBOARD_VIEWS))}")
     return "/?" + urlencode({"view": view, **params})

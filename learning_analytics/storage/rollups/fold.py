@@ -79,6 +79,7 @@ class _Fold:
     buckets: int = 0
     chunks: int = 0
     failed: dict[str, str] = field(default_factory=dict)
+    folded: set[str] = field(default_factory=set)  # learners whose rollups this fold moved
     # Learners whose previous fold failed already: a repeated failure is logged in one line.
     known: frozenset[str] = frozenset()
 
@@ -102,6 +103,7 @@ class _Fold:
                 await self._isolate(current, chunk, lo, hi, e)
             else:
                 self._count(marks, len(chunk), buckets)
+                self.folded.update(r.user_id for r in chunk)
             lo = hi
             if self.progress is not None:
                 self.progress(self.days, max(self.total, self.days))
@@ -126,6 +128,7 @@ class _Fold:
                 await self._record(user_id, e, elapsed_ms=(time.perf_counter() - started) * 1000)
             else:
                 self._count(marks, sum(1 for r in chunk if r.user_id == user_id), buckets)
+                self.folded.add(user_id)
 
     async def _fold_range(
         self, conn: AsyncConnection, scope: Scope, lo: Cursor, hi: Cursor
@@ -262,6 +265,7 @@ async def run_fold(
         duration_ms=duration_ms,
         run_id=run_id,
         failed=tuple(sorted(fold.failed)),
+        learners=tuple(sorted(fold.folded - fold.failed.keys())),
     )
 
 
