@@ -17,7 +17,7 @@ from abuse.conftest import LiveServer
 
 from .conftest import screenshot
 
-pytestmark = pytest.mark.skipif(
+needs_rest = pytest.mark.skipif(
     importlib.util.find_spec("learning_analytics.rest.overview") is None,
     reason="the REST analytics routes (/api/analytics/overview …) are not in this tree",
 )
@@ -45,6 +45,7 @@ def card(page: Any, key: str) -> str:
     return str(page.inner_text(f"[data-value={key}]"))
 
 
+@needs_rest
 def test_overview_cards_and_charts_hold_the_apis_numbers(demo_server: LiveServer, open_page: Any) -> None:
     page, guard = open_page(demo_server, "/")
     page.wait_for_function(SETTLED)
@@ -99,6 +100,7 @@ def test_overview_cards_and_charts_hold_the_apis_numbers(demo_server: LiveServer
     guard.check()
 
 
+@needs_rest
 def test_the_period_switcher_and_the_custom_range_change_the_chart(
     demo_server: LiveServer, open_page: Any
 ) -> None:
@@ -166,6 +168,7 @@ def test_the_period_switcher_and_the_custom_range_change_the_chart(
     guard.check()
 
 
+@needs_rest
 def test_dismissing_and_rating_an_insight_go_through_the_api(demo_server: LiveServer, open_page: Any) -> None:
     listed = api(demo_server, "insights", limit="10")["insights"]
     assert len(listed) >= 2
@@ -189,6 +192,7 @@ def test_dismissing_and_rating_an_insight_go_through_the_api(demo_server: LiveSe
     guard.check()
 
 
+@needs_rest
 def test_a_learner_without_sessions_is_shown_how_to_send_one(
     keyed_server: tuple[LiveServer, str], open_page: Any
 ) -> None:
@@ -274,6 +278,7 @@ def test_the_export_buttons_download_the_periods_data(
     guard.check()
 
 
+@needs_rest
 def test_every_chart_on_the_page_is_drawn_with_data(demo_server: LiveServer, open_page: Any) -> None:
     page, guard = open_page(demo_server, "/?period=90d")
     page.wait_for_function(SETTLED)
