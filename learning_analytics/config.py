@@ -173,6 +173,10 @@ class LimitSettings(BaseModel):
     max_trend_days: int = 730
     max_trend_window: int = 90
     max_forecast_days: int = 90
+    # Days an explicit `range` (any analytics query) may cover; presets are bounded by their own caps.
+    max_range_days: int = 3660
+    # Days of an activity heatmap: ALL_TIME covers the latest ones, a longer `range` is refused.
+    max_heatmap_days: int = 371
     max_topics_limit: int = 100
     # Topics an answer ranks (the most practised of the period); the rest are only counted.
     max_topics_considered: int = 1000

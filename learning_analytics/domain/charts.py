@@ -45,11 +45,20 @@ class ChartDataset:
 
 @dataclass(frozen=True, slots=True)
 class ChartData:
+    """Chart.js `data` (labels and datasets) and the chart `type` it is drawn as: line, bar,
+    doughnut or radar."""
+
     labels: tuple[str, ...]
     datasets: tuple[ChartDataset, ...]
+    type: str = "line"
 
     def to_json(self) -> dict[str, object]:
+        """Chart.js `data`, as `new Chart(ctx, {type, data})` takes it."""
         return {"labels": list(self.labels), "datasets": [d.to_json() for d in self.datasets]}
+
+    def to_config(self) -> dict[str, object]:
+        """The whole Chart.js configuration: `{type, data}`."""
+        return {"type": self.type, "data": self.to_json()}
 
 
 def line_dataset(
@@ -58,10 +67,13 @@ def line_dataset(
     return ChartDataset(label=label, data=tuple(data), border_color=color, fill=fill, y_axis_id=y_axis_id)
 
 
-def distribution(labels: Sequence[str], values: Sequence[float], *, label: str = "Exchanges") -> ChartData:
-    """A doughnut/bar chart: one dataset whose slices take the palette's colours in turn."""
+def distribution(
+    labels: Sequence[str], values: Sequence[float], *, label: str = "Exchanges", chart_type: str = "bar"
+) -> ChartData:
+    """A bar or doughnut chart: one dataset whose bars or slices take the palette's colours in turn."""
     colors = tuple(PALETTE[i % len(PALETTE)] for i in range(len(values)))
     return ChartData(
         labels=tuple(labels),
         datasets=(ChartDataset(label=label, data=tuple(float(v) for v in values), background_color=colors),),
+        type=chart_type,
     )

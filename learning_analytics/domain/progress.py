@@ -23,6 +23,16 @@ class Metric(StrEnum):
     ENGAGEMENT = "engagement"
     POSITIVE_FEEDBACK_RATE = "positive_feedback_rate"
     CORRECTIONS = "corrections"
+    QUALITY_RELEVANCE = "quality_relevance"
+    QUALITY_HELPFULNESS = "quality_helpfulness"
+    QUALITY_ENGAGEMENT = "quality_engagement"
+    QUALITY_CLARITY = "quality_clarity"
+    QUALITY_ACCURACY = "quality_accuracy"
+
+    @property
+    def dimension(self) -> str | None:
+        """The quality dimension a QUALITY_* metric averages (relevance, …), None for other metrics."""
+        return self.value.removeprefix("quality_") if self.value.startswith("quality_") else None
 
     @property
     def is_count(self) -> bool:
@@ -41,12 +51,23 @@ METRIC_STYLE: dict[Metric, tuple[str, str, str]] = {
     Metric.ENGAGEMENT: ("Exchanges per session", charts.VIOLET, "y-engagement"),
     Metric.POSITIVE_FEEDBACK_RATE: ("Positive feedback", charts.CYAN, "y-quality"),
     Metric.CORRECTIONS: ("Corrections", charts.PINK, "y-corrections"),
+    # The five dimensions share the quality axis (scores in [0, 1]).
+    Metric.QUALITY_RELEVANCE: ("Relevance", charts.LIME, "y-quality"),
+    Metric.QUALITY_HELPFULNESS: ("Helpfulness", charts.ORANGE, "y-quality"),
+    Metric.QUALITY_ENGAGEMENT: ("Engagement (quality)", charts.VIOLET, "y-quality"),
+    Metric.QUALITY_CLARITY: ("Clarity", charts.CYAN, "y-quality"),
+    Metric.QUALITY_ACCURACY: ("Accuracy", charts.SLATE, "y-quality"),
 }
 
 
 def metric_value(bucket: Bucket, metric: Metric) -> float | None:
     """A bucket's value of a metric: counts and minutes as they are; quality = mean composite over
-    its exchanges; engagement = exchanges / sessions; positive feedback = 👍 / (👍 + 👎)."""
+    its exchanges; engagement = exchanges / sessions; positive feedback = 👍 / (👍 + 👎); a QUALITY_*
+    metric = mean of that dimension over the exchanges scored on it."""
+    dimension = metric.dimension
+    if dimension is not None:
+        moments = bucket.dimensions.get(dimension)
+        return None if moments is None else moments.mean
     match metric:
         case Metric.SESSIONS:
             return float(bucket.sessions)
@@ -62,6 +83,7 @@ def metric_value(bucket: Bucket, metric: Metric) -> float | None:
             return bucket.positive_feedback_rate
         case Metric.CORRECTIONS:
             return float(bucket.corrections)
+    raise ValueError(f"no value for metric {metric!r}")
 
 
 @dataclass(frozen=True, slots=True)

@@ -104,3 +104,50 @@ def connections(
     ]
     out.sort(key=lambda c: (-c.sessions, -c.strength, c.source, c.target))
     return out[:limit]
+
+
+@dataclass(frozen=True, slots=True)
+class GraphNode:
+    """A topic of the knowledge graph: its sessions and tagged exchanges over the period."""
+
+    name: str
+    sessions: int
+    exchanges: int
+
+
+@dataclass(frozen=True, slots=True)
+class KnowledgeGraph:
+    """Topics as nodes, co-occurrence as edges: `total_concepts` topics in the period,
+    `total_relationships` pairs of them sharing a session (among the period's top topics by sessions,
+    the same ones `edges` come from), the strongest `edges` and the `nodes` they join."""
+
+    total_concepts: int
+    total_relationships: int
+    nodes: tuple[GraphNode, ...]
+    edges: tuple[TopicConnection, ...]
+
+
+def knowledge_graph(
+    edges: Sequence[TopicConnection],
+    sessions_per_topic: Mapping[str, int],
+    exchanges_per_topic: Mapping[str, int],
+    *,
+    total_concepts: int,
+    total_relationships: int,
+) -> KnowledgeGraph:
+    """The graph of the given edges: each topic an edge touches is a node (most sessions first, then
+    by name), with its sessions and exchanges (0 when unknown)."""
+    names = {name for e in edges for name in (e.source, e.target)}
+    nodes = sorted(
+        (
+            GraphNode(name=n, sessions=sessions_per_topic.get(n, 0), exchanges=exchanges_per_topic.get(n, 0))
+            for n in names
+        ),
+        key=lambda node: (-node.sessions, node.name),
+    )
+    return KnowledgeGraph(
+        total_concepts=total_concepts,
+        total_relationships=total_relationships,
+        nodes=tuple(nodes),
+        edges=tuple(edges),
+    )

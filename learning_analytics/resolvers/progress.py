@@ -16,17 +16,20 @@ from ..domain.periods import (
     bucket_starts,
     choose_granularity,
     latest_buckets,
+    previous_range,
 )
+from ..domain.ranges import Span
 from ..domain.rollups import Bucket, merge_buckets
 from ..storage.rollups import reads as rollup_reads
-from .calendar import answer_meta, period_range, user_tz
+from .calendar import answer_meta, span_of, user_tz
 from .context import Context
 from .meta import AnswerMeta
 
 
 @dataclass(frozen=True, slots=True)
 class ProgressAnswer:
-    period: Period
+    period: Period | None  # None for an explicit range
+    span: Span  # the local days the points cover (the latest buckets when cut to the limit)
     granularity: Granularity
     points: list[domain.ProgressPoint]
     statistics: list[domain.MetricStatistics]
@@ -105,15 +108,22 @@ async def series(ctx: Context, r: DateRange, granularity: Granularity) -> list[B
 
 
 async def progress(
-    ctx: Context, *, period: Period, metrics: Sequence[domain.Metric], granularity: Granularity | None
+    ctx: Context,
+    *,
+    period: Period = Period.LAST_30_DAYS,
+    dates: DateRange | None = None,
+    metrics: Sequence[domain.Metric] = (domain.Metric.SESSIONS, domain.Metric.QUALITY),
+    granularity: Granularity | None = None,
 ) -> ProgressAnswer:
-    """Points per bucket for the period, statistics per requested metric and a Chart.js chart.
+    """Points per bucket for the period (or the explicit local `dates`: one day for the guide's daily
+    progress, `ranges.month_range` for a month), statistics per requested metric and a Chart.js chart.
 
     At most `limits.max_<granularity>_buckets` points: a requested granularity beyond it is refused
     (InvalidInput on `granularity`); an implicit one is made coarser, and past the month limit the
     answer covers the latest months."""
     limits = bucket_limits(ctx)
-    r = await period_range(ctx, period)
+    span = await span_of(ctx, dates or period)
+    r = span.current
     chosen = choose_granularity(r, granularity, limits=limits)
     r = latest_buckets(r, chosen, limits.of(chosen))
     buckets = await series(ctx, r, chosen)
@@ -121,10 +131,11 @@ async def progress(
     metrics = list(dict.fromkeys(metrics)) or [domain.Metric.SESSIONS, domain.Metric.QUALITY]
     band = ctx.settings.trends.direction_band_percent
     return ProgressAnswer(
-        period=period,
+        period=span.period,
+        span=span if r == span.current else Span(current=r, previous=previous_range(r), period=span.period),
         granularity=chosen,
         points=points,
         statistics=[domain.statistics(buckets, m, band_percent=band) for m in metrics],
         chart=domain.progress_chart(points, metrics),
-        meta=await answer_meta(ctx, period),
+        meta=await answer_meta(ctx, span),
     )

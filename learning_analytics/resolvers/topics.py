@@ -10,10 +10,11 @@ from ..domain import charts
 from ..domain import topics as domain
 from ..domain.errors import InvalidInput
 from ..domain.mastery import TopicMastery
-from ..domain.periods import Period
+from ..domain.periods import DateRange, Period
+from ..domain.ranges import Span
 from ..storage import topics as topic_store
 from ..storage.rollups import topics as topic_rollups
-from .calendar import answer_meta, period_range, user_today
+from .calendar import answer_meta, span_of, user_today
 from .context import Context
 from .loaders import mastery_of_topics
 from .meta import AnswerMeta
@@ -29,12 +30,14 @@ class TopicStat:
 
 @dataclass(frozen=True, slots=True)
 class TopicsAnswer:
-    period: Period
+    period: Period | None  # None for an explicit range
+    span: Span
     total_topics: int
     distribution: charts.ChartData
     top_topics: list[TopicStat]
     trending: list[domain.TrendingTopic]
     connections: list[domain.TopicConnection]
+    knowledge_graph: domain.KnowledgeGraph
     meta: AnswerMeta
 
 
@@ -45,10 +48,14 @@ async def mastery_by_topic(ctx: Context, names: Sequence[str]) -> list[TopicMast
     )
 
 
-async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
-    """Topics of the period by exchanges; trending = growth of the second half over the first;
-    connections = pairs sharing sessions, strength = Jaccard index of their session sets, among the
-    period's `limits.max_connection_topics` topics with most sessions.
+async def topics(
+    ctx: Context, *, period: Period = Period.LAST_30_DAYS, dates: DateRange | None = None, limit: int = 20
+) -> TopicsAnswer:
+    """Topics of the period (or the explicit local `dates`) by exchanges, their distribution as a bar
+    chart; trending = growth of the second half over the first; connections = pairs sharing sessions,
+    strength = Jaccard index of their session sets, among the period's
+    `limits.max_connection_topics` topics with most sessions; the knowledge graph = those `limit`
+    strongest connections as edges, the topics they join as nodes, and the number of all such pairs.
 
     `limit` is at most `limits.max_topics_limit`; the answer ranks the period's
     `limits.max_topics_considered` most practised topics (the others are only counted)."""
@@ -58,7 +65,8 @@ async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
             f"limit must be between 0 and {limits.max_topics_limit}", field="limit", code="out_of_range"
         )
     considered = limits.max_topics_considered
-    r = await period_range(ctx, period)
+    span = await span_of(ctx, dates or period)
+    r = span.current
     uid = ctx.user.id
     totals = await topic_rollups.topic_totals(ctx.db, user_id=uid, start=r.start, end=r.end, limit=considered)
     total_topics = len(totals)
@@ -78,23 +86,30 @@ async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
         # First-seen days only for the topics shown, not for every topic of the period.
         seen = await topic_store.first_seen(ctx.db, user_id=uid, names=[t.name for t in ranked_growth])
         trending = [replace(t, first_seen=seen.get(t.name, date.min)) for t in ranked_growth]
+    max_topics = limits.max_connection_topics
     pairs = await topic_rollups.topic_pairs(
-        ctx.db,
-        user_id=uid,
-        start=r.start,
-        end=r.end,
-        limit=limit,
-        max_topics=ctx.settings.limits.max_connection_topics,
+        ctx.db, user_id=uid, start=r.start, end=r.end, limit=limit, max_topics=max_topics
     )
     sessions = {t.topic: t.sessions for t in totals}
+    exchanges = {t.topic: t.exchanges for t in totals}
     unranked = sorted({name for a, b, _ in pairs for name in (a, b)} - sessions.keys())
     if unranked:
         extra = await topic_rollups.topic_totals(
             ctx.db, user_id=uid, start=r.start, end=r.end, topics=unranked
         )
         sessions.update({t.topic: t.sessions for t in extra})
+        exchanges.update({t.topic: t.exchanges for t in extra})
+    connections = domain.connections(pairs, sessions, limit=limit)
+    relationships = (
+        len(pairs)
+        if len(pairs) < limit
+        else await topic_rollups.topic_pair_count(
+            ctx.db, user_id=uid, start=r.start, end=r.end, max_topics=max_topics
+        )
+    )
     return TopicsAnswer(
-        period=period,
+        period=span.period,
+        span=span,
         total_topics=total_topics,
         distribution=charts.distribution([t.topic for t in shown], [t.exchanges for t in shown]),
         top_topics=[
@@ -102,6 +117,13 @@ async def topics(ctx: Context, *, period: Period, limit: int) -> TopicsAnswer:
             for t in totals[:limit]
         ],
         trending=trending,
-        connections=domain.connections(pairs, sessions, limit=limit),
-        meta=await answer_meta(ctx, period),
+        connections=connections,
+        knowledge_graph=domain.knowledge_graph(
+            connections,
+            sessions,
+            exchanges,
+            total_concepts=total_topics,
+            total_relationships=relationships,
+        ),
+        meta=await answer_meta(ctx, span),
     )

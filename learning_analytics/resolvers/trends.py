@@ -7,11 +7,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from ..domain.errors import InvalidInput
-from ..domain.periods import DateRange, Period, latest_days
+from ..domain.periods import DateRange, Period
 from ..domain.progress import Metric, metric_value
+from ..domain.ranges import Span, limit_days
 from ..domain.trends import ForecastMethod
 from ..domain.trends.analysis import TrendAnalysis, TrendOptions, analyze
-from .calendar import answer_meta, period_range
+from .calendar import answer_meta, span_of
 from .context import Context
 from .meta import AnswerMeta
 from .progress import daily_series
@@ -20,7 +21,8 @@ from .progress import daily_series
 @dataclass(frozen=True, slots=True)
 class TrendAnswer:
     metric: Metric
-    period: Period
+    period: Period | None  # None for an explicit range
+    span: Span  # the days of the series
     analysis: TrendAnalysis
     meta: AnswerMeta
 
@@ -33,24 +35,27 @@ def _check_range(name: str, value: int, low: int, high: int) -> None:
 async def trend(
     ctx: Context,
     *,
-    metric: Metric,
-    period: Period,
-    window: int | None,
-    forecast_days: int | None,
-    method: ForecastMethod,
+    metric: Metric = Metric.QUALITY,
+    period: Period = Period.LAST_30_DAYS,
+    dates: DateRange | None = None,
+    window: int | None = None,
+    forecast_days: int | None = None,
+    method: ForecastMethod = ForecastMethod.LINEAR,
 ) -> TrendAnswer:
-    """Daily values of the metric over the period (0 on inactive days for counts, missing for
-    averages), with the rolling average, OLS trend, forecast, seasonality and anomalies.
-    `window` and `forecast_days` default to the settings' `trends.short_term_window` and
+    """Daily values of the metric over the period or the explicit local `dates` (0 on inactive days
+    for counts, missing for averages), with the rolling average, OLS trend, forecast, seasonality and
+    anomalies. `window` and `forecast_days` default to the settings' `trends.short_term_window` and
     `trends.forecast_days`. The series holds at most `limits.max_trend_days` days (ALL_TIME covers
-    the latest ones); the statistics run in a worker thread, so a long series never holds the loop."""
+    the latest ones, a longer explicit range is refused on `range`); the statistics run in a worker
+    thread, so a long series never holds the loop."""
     settings = ctx.settings.trends
     limits = ctx.settings.limits
     window = settings.short_term_window if window is None else window
     forecast_days = settings.forecast_days if forecast_days is None else forecast_days
     _check_range("window", window, 1, limits.max_trend_window)
     _check_range("forecastDays", forecast_days, 0, limits.max_forecast_days)
-    r = latest_days(await period_range(ctx, period), limits.max_trend_days)
+    span = limit_days(await span_of(ctx, dates or period), limits.max_trend_days)
+    r = span.current
     # One read covers the period and the days before it that anomaly detection compares against.
     lookback = min(ctx.settings.anomalies.lookback_days, (r.start - date.min).days)
     days = await daily_series(ctx, DateRange(r.start - timedelta(days=lookback), r.end))
@@ -65,4 +70,6 @@ async def trend(
         forecasting=settings.enable_forecasting,
     )
     analysis = await asyncio.to_thread(analyze, values, first_day=r.start, history=history, options=options)
-    return TrendAnswer(metric=metric, period=period, analysis=analysis, meta=await answer_meta(ctx, period))
+    return TrendAnswer(
+        metric=metric, period=span.period, span=span, analysis=analysis, meta=await answer_meta(ctx, span)
+    )

@@ -72,3 +72,21 @@ def given(info: strawberry.Info[Any, Any], name: str) -> bool:
         isinstance(field, SelectedField) and field.arguments.get(name) is not None
         for field in info.selected_fields
     )
+
+
+def selected(info: strawberry.Info[Any, Any], *path: str) -> bool:
+    """Whether the operation selects the field at `path` (GraphQL names) below the current field,
+    through fragments too: a resolver can then skip reading what nobody asked for."""
+
+    def walk(selections: Any, rest: tuple[str, ...]) -> bool:
+        if not rest:
+            return True
+        for s in selections:
+            if isinstance(s, SelectedField):
+                if s.name == rest[0] and walk(s.selections, rest[1:]):
+                    return True
+            elif walk(getattr(s, "selections", ()), rest):  # a fragment spread or inline fragment
+                return True
+        return False
+
+    return any(walk(field.selections, path) for field in info.selected_fields)

@@ -4,15 +4,16 @@ Every field costs 1 each time it is resolved. A field returning a list of object
 sub-selection once per item: its length is its `first`/`limit` argument (or the argument's default);
 for lists without one, the size the field above it implies (a page of `sessions`, the buckets of a
 `progress`, the forecast days of a `trend`), or else `cost_list_size`. The bucketed analytics
-fields cost the buckets their period and granularity imply (`progress(period: LAST_365_DAYS,
-granularity: DAY)` costs 365; ALL_TIME counts as the granularity's bucket limit) and size the
-lists below them. Introspection lists count the schema's mean sizes (types, fields per type, wrappers per type reference, …).
+fields cost the buckets their period (or `range`) and granularity imply (`progress(period:
+LAST_365_DAYS, granularity: DAY)` costs 365; ALL_TIME counts as the granularity's bucket limit)
+and size the lists below them. Introspection lists count the schema's mean sizes (types, fields per type, wrappers per type reference, …).
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from datetime import date
 from enum import Enum
 from functools import lru_cache
 from typing import Any
@@ -60,6 +61,8 @@ SIZED_BY_SCOPE: dict[tuple[str, str], str] = {
     ("TopicAnalytics", "topTopics"): "page",
     ("TopicAnalytics", "trending"): "page",
     ("TopicAnalytics", "connections"): "page",
+    ("KnowledgeGraph", "edges"): "page",
+    ("KnowledgeGraph", "nodes"): "page",
     ("Progress", "points"): "buckets",
     ("Trend", "points"): "buckets",
     ("Trend", "anomalies"): "buckets",
@@ -183,13 +186,24 @@ class CostModel:
         return float(self.list_size)
 
     def _progress_buckets(self, args: Mapping[str, Any]) -> int:
-        period = _name(args.get("period")) or Period.LAST_30_DAYS.name
         granularity = _name(args.get("granularity"))
-        days = Period[period].days if period in Period.__members__ else None
         chosen = Granularity[granularity] if granularity and granularity in Granularity.__members__ else None
-        return most_buckets(days, chosen, self.buckets)
+        return most_buckets(_days(args), chosen, self.buckets)
 
     def _trend_days(self, args: Mapping[str, Any]) -> int:
-        period = _name(args.get("period")) or Period.LAST_30_DAYS.name
-        days = Period[period].days if period in Period.__members__ else None
+        days = _days(args)
         return self.trend_days if days is None else min(days, self.trend_days)
+
+
+def _days(args: Mapping[str, Any]) -> int | None:
+    """The local days a field's `range` or `period` covers; None when unknown before running (ALL_TIME,
+    or a range that is not two ISO dates: it then costs as much as any period may)."""
+    given = args.get("range")
+    if isinstance(given, Mapping):
+        try:
+            start, end = date.fromisoformat(given["start"]), date.fromisoformat(given["end"])
+        except (KeyError, TypeError, ValueError):
+            return None
+        return max(1, (end - start).days + 1)
+    period = _name(args.get("period")) or Period.LAST_30_DAYS.name
+    return Period[period].days if period in Period.__members__ else None

@@ -53,6 +53,11 @@ class Metric(Enum):
     ENGAGEMENT = "engagement"
     POSITIVE_FEEDBACK_RATE = "positive_feedback_rate"
     CORRECTIONS = "corrections"
+    QUALITY_RELEVANCE = "quality_relevance"
+    QUALITY_HELPFULNESS = "quality_helpfulness"
+    QUALITY_ENGAGEMENT = "quality_engagement"
+    QUALITY_CLARITY = "quality_clarity"
+    QUALITY_ACCURACY = "quality_accuracy"
 
 
 @strawberry.enum(description="Against the previous period of equal length.")

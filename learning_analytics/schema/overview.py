@@ -3,16 +3,19 @@ the newest insights, goals and achievements: the `overview` query."""
 
 from __future__ import annotations
 
+from typing import Annotated
+
 import strawberry
 
 from ..domain import periods
 from ..resolvers import overview as resolver
 from .achievements import Achievement, recent_achievements
-from .arguments import OrDefault, argument_rules
+from .arguments import OrDefault, argument_rules, selected
 from .context import Info
 from .enums import ChangeDirection, Period, by_name
 from .goals import Goal, active_goals
 from .insights import Insight, recent_insights
+from .ranges import DateRangeInput, DateSpan, echoed, when
 from .shared import Meta
 from .streaks import Streak
 
@@ -27,6 +30,9 @@ class Summary:
     streak_days: int
     unique_topics: int
     total_minutes: float
+    median_session_minutes: float | None = strawberry.field(
+        description="The median duration of the period's sessions that have an end; null without any."
+    )
 
     @classmethod
     def from_domain(cls, s: resolver.Summary) -> Summary:
@@ -37,6 +43,7 @@ class Summary:
             streak_days=s.streak_days,
             unique_topics=s.unique_topics,
             total_minutes=s.total_minutes,
+            median_session_minutes=s.median_session_minutes,
         )
 
 
@@ -60,7 +67,10 @@ class OverviewTrends:
 
 @strawberry.type
 class Overview:
-    period: Period
+    period: Period = strawberry.field(
+        description="The preset covered; with `range`, the `period` argument's default (see `dates`)."
+    )
+    dates: DateSpan = strawberry.field(description="The local days covered and the previous ones.")
     summary: Summary
     trends: OverviewTrends
     streak: Streak
@@ -79,9 +89,10 @@ class Overview:
         return await recent_achievements(info)
 
     @classmethod
-    def from_domain(cls, o: resolver.OverviewAnswer) -> Overview:
+    def from_domain(cls, o: resolver.OverviewAnswer, argument: Period = Period.LAST_30_DAYS) -> Overview:
         return cls(
-            period=by_name(o.period, Period),
+            period=echoed(o.period, argument),
+            dates=DateSpan.from_domain(o.span),
             summary=Summary.from_domain(o.summary),
             trends=OverviewTrends(
                 sessions=MetricChange.from_domain(o.sessions),
@@ -96,9 +107,21 @@ class Overview:
 @strawberry.type
 class OverviewQuery:
     @strawberry.field(
-        description="Summary of the period, its change against the previous one, and the streak."
+        description="Summary of the period (or of the local days of `range`), its change against the "
+        "previous one of equal length, and the streak."
     )
     @argument_rules
-    async def overview(self, info: Info, period: OrDefault[Period] = Period.LAST_30_DAYS) -> Overview:
-        answer = await resolver.overview(info.context, period=by_name(period, periods.Period))
-        return Overview.from_domain(answer)
+    async def overview(
+        self,
+        info: Info,
+        period: OrDefault[Period] = Period.LAST_30_DAYS,
+        range_: Annotated[DateRangeInput | None, strawberry.argument(name="range")] = None,
+    ) -> Overview:
+        preset, dates = when(info, period, range_)
+        answer = await resolver.overview(
+            info.context,
+            period=preset,
+            dates=dates,
+            with_median=selected(info, "summary", "medianSessionMinutes"),
+        )
+        return Overview.from_domain(answer, period)

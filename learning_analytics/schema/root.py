@@ -18,15 +18,18 @@ from strawberry.tools import merge_types
 
 from ..config import LimitSettings
 from .achievements import AchievementsQuery
+from .activity import ActivityQuery
 from .batch_limit import BatchSizeLimit
 from .documents import document_guard
 from .errors import NotFoundError
 from .failures import MaskUnexpectedErrors, Schema
+from .feedback import FeedbackQuery
 from .goals import GoalsMutation, GoalsQuery
 from .ingest import IngestMutation
 from .insights import InsightsMutation, InsightsQuery
 from .overview import OverviewQuery
 from .progress import ProgressQuery
+from .quality import QualityQuery
 from .scalars import DATE_TIME
 from .sessions import SessionsQuery
 from .streaks import StreakQuery
@@ -42,6 +45,9 @@ QUERIES: tuple[type, ...] = (
     TrendsQuery,
     StreakQuery,
     TopicsQuery,
+    QualityQuery,
+    FeedbackQuery,
+    ActivityQuery,
     InsightsQuery,
     GoalsQuery,
     AchievementsQuery,

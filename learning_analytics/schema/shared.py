@@ -57,11 +57,17 @@ class ChartDataset:
         )
 
 
-@strawberry.type(description="Chart.js data: labels and datasets, ready for `new Chart(ctx, {data})`.")
+@strawberry.type(
+    description="Chart.js data: labels and datasets, ready for `new Chart(ctx, {type, data})` with the "
+    "chart `type` given here."
+)
 class ChartData:
     labels: list[str]
     datasets: list[ChartDataset]
+    type: str = strawberry.field(description="The Chart.js chart type: line, bar, doughnut or radar.")
 
     @classmethod
     def from_domain(cls, c: charts.ChartData) -> ChartData:
-        return cls(labels=list(c.labels), datasets=[ChartDataset.from_domain(d) for d in c.datasets])
+        return cls(
+            labels=list(c.labels), datasets=[ChartDataset.from_domain(d) for d in c.datasets], type=c.type
+        )

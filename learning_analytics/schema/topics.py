@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
-from ..domain import mastery, periods, topics
+from ..domain import mastery, topics
 from ..resolvers import topics as resolver
 from .arguments import OrDefault, argument_rules
 from .context import Info
 from .enums import Period, by_name
+from .ranges import DateRangeInput, DateSpan, when
 from .shared import ChartData, Meta
 
 
@@ -89,19 +91,54 @@ class TopicConnection:
         return cls(source=c.source, target=c.target, strength=c.strength, sessions=c.sessions)
 
 
+@strawberry.type(description="A topic of the knowledge graph, with its sessions and exchanges in the period.")
+class GraphNode:
+    name: str
+    sessions: int
+    exchanges: int
+
+
+@strawberry.type(
+    description="Topics as nodes and sessions shared as edges, among the period's "
+    "LA_LIMITS__MAX_CONNECTION_TOPICS (50) topics with most sessions: the `limit` strongest edges and "
+    "the topics they join."
+)
+class KnowledgeGraph:
+    total_concepts: int = strawberry.field(description="Topics studied in the period.")
+    total_relationships: int = strawberry.field(
+        description="Pairs of those topics that share at least one session (all, not only `edges`)."
+    )
+    nodes: list[GraphNode]
+    edges: list[TopicConnection]
+
+    @classmethod
+    def from_domain(cls, g: topics.KnowledgeGraph) -> KnowledgeGraph:
+        return cls(
+            total_concepts=g.total_concepts,
+            total_relationships=g.total_relationships,
+            nodes=[GraphNode(name=n.name, sessions=n.sessions, exchanges=n.exchanges) for n in g.nodes],
+            edges=[TopicConnection.from_domain(e) for e in g.edges],
+        )
+
+
 @strawberry.type
 class TopicAnalytics:
     total_topics: int
-    distribution: ChartData
+    dates: DateSpan = strawberry.field(description="The local days covered.")
+    distribution: ChartData = strawberry.field(
+        description="Exchanges of the most studied topics (LA_DASHBOARD__MAX_TOPICS_DISPLAYED), a bar chart."
+    )
     top_topics: list[TopicStat]
     trending: list[TrendingTopic]
     connections: list[TopicConnection]
+    knowledge_graph: KnowledgeGraph
     meta: Meta
 
     @classmethod
     def from_domain(cls, t: resolver.TopicsAnswer) -> TopicAnalytics:
         return cls(
             total_topics=t.total_topics,
+            dates=DateSpan.from_domain(t.span),
             distribution=ChartData.from_domain(t.distribution),
             top_topics=[
                 TopicStat(name=x.name, sessions=x.sessions, exchanges=x.exchanges, avg_quality=x.avg_quality)
@@ -112,18 +149,27 @@ class TopicAnalytics:
                 for x in t.trending
             ],
             connections=[TopicConnection.from_domain(c) for c in t.connections],
+            knowledge_graph=KnowledgeGraph.from_domain(t.knowledge_graph),
             meta=Meta.from_domain(t.meta),
         )
 
 
 @strawberry.type
 class TopicsQuery:
-    @strawberry.field(description="Topics of the period: distribution, top topics, trending, connections.")
+    @strawberry.field(
+        description="Topics of the period (or the local days of `range`): distribution, top topics, "
+        "trending, connections and the knowledge graph."
+    )
     @argument_rules
     async def topics(
-        self, info: Info, period: OrDefault[Period] = Period.LAST_30_DAYS, limit: OrDefault[int] = 20
+        self,
+        info: Info,
+        period: OrDefault[Period] = Period.LAST_30_DAYS,
+        range_: Annotated[DateRangeInput | None, strawberry.argument(name="range")] = None,
+        limit: OrDefault[int] = 20,
     ) -> TopicAnalytics:
-        answer = await resolver.topics(info.context, period=by_name(period, periods.Period), limit=limit)
+        preset, dates = when(info, period, range_)
+        answer = await resolver.topics(info.context, period=preset, dates=dates, limit=limit)
         return TopicAnalytics.from_domain(answer)
 
     @strawberry.field(description="Mastery of one topic over all time; null for a topic never seen.")

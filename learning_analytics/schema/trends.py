@@ -5,15 +5,17 @@ from __future__ import annotations
 
 from datetime import date
 from enum import Enum
+from typing import Annotated
 
 import strawberry
 
-from ..domain import periods, progress, trends
+from ..domain import progress, trends
 from ..domain.trends.analysis import DEFAULT_FORECAST_DAYS, DEFAULT_WINDOW, trend_chart
 from ..resolvers import trends as resolver
 from .arguments import OrDefault, argument_rules, given
 from .context import Info
 from .enums import Metric, Period, TrendDirection, by_name
+from .ranges import DateRangeInput, DateSpan, echoed, when
 from .shared import ChartData, Meta
 
 
@@ -70,7 +72,10 @@ class Anomaly:
 @strawberry.type
 class Trend:
     metric: Metric
-    period: Period
+    period: Period = strawberry.field(
+        description="The preset covered; with `range`, the `period` argument's default (see `dates`)."
+    )
+    dates: DateSpan = strawberry.field(description="The local days of the series.")
     window: int
     points: list[TrendPoint]
     direction: TrendDirection
@@ -89,12 +94,13 @@ class Trend:
     meta: Meta
 
     @classmethod
-    def from_domain(cls, t: resolver.TrendAnswer) -> Trend:
+    def from_domain(cls, t: resolver.TrendAnswer, argument: Period = Period.LAST_30_DAYS) -> Trend:
         a = t.analysis
         s = a.seasonality
         return cls(
             metric=by_name(t.metric, Metric),
-            period=by_name(t.period, Period),
+            period=echoed(t.period, argument),
+            dates=DateSpan.from_domain(t.span),
             window=a.window,
             points=[
                 TrendPoint(date=d, value=v, rolling_avg=r)
@@ -128,7 +134,8 @@ class Trend:
 @strawberry.type
 class TrendsQuery:
     @strawberry.field(
-        description="The daily series of a metric with its rolling average, OLS trend and forecast; "
+        description="The daily series of a metric over the period (or the local days of `range`, at most "
+        "LA_LIMITS__MAX_TREND_DAYS) with its rolling average, OLS trend and forecast; "
         "an omitted `window` or `forecastDays` is the configured one (LA_TRENDS__SHORT_TERM_WINDOW, "
         "LA_TRENDS__FORECAST_DAYS; 7 unless set)."
     )
@@ -138,18 +145,21 @@ class TrendsQuery:
         info: Info,
         metric: OrDefault[Metric] = Metric.QUALITY,
         period: OrDefault[Period] = Period.LAST_30_DAYS,
+        range_: Annotated[DateRangeInput | None, strawberry.argument(name="range")] = None,
         # The schema shows the contract's defaults; an argument the client leaves out takes the
         # configured one instead (`given`).
         window: int | None = DEFAULT_WINDOW,
         forecast_days: int | None = DEFAULT_FORECAST_DAYS,
         method: OrDefault[ForecastMethod] = ForecastMethod.LINEAR,
     ) -> Trend:
+        preset, dates = when(info, period, range_)
         answer = await resolver.trend(
             info.context,
             metric=by_name(metric, progress.Metric),
-            period=by_name(period, periods.Period),
+            period=preset,
+            dates=dates,
             window=window if given(info, "window") else None,
             forecast_days=forecast_days if given(info, "forecastDays") else None,
             method=by_name(method, trends.ForecastMethod),
         )
-        return Trend.from_domain(answer)
+        return Trend.from_domain(answer, period)

@@ -67,6 +67,11 @@ def test_an_empty_bucket_counts_zero_and_has_no_averages() -> None:
         Metric.QUALITY,
         Metric.ENGAGEMENT,
         Metric.POSITIVE_FEEDBACK_RATE,
+        Metric.QUALITY_RELEVANCE,
+        Metric.QUALITY_HELPFULNESS,
+        Metric.QUALITY_ENGAGEMENT,
+        Metric.QUALITY_CLARITY,
+        Metric.QUALITY_ACCURACY,
     }
     assert {m for m, v in values.items() if v == 0.0} == {m for m in Metric if m.is_count}
 
@@ -136,3 +141,24 @@ def test_the_chart_has_one_line_per_metric_on_its_own_axis() -> None:
             {"label": "Quality", "data": [pytest.approx(0.8), None], "borderColor": charts.EMERALD, "fill": False, "yAxisID": "y-quality"},
         ],
     }  # fmt: skip
+
+
+def test_a_quality_dimension_metric_is_the_mean_of_its_scored_exchanges() -> None:
+    b = day(7, exchanges=3, quality=quality(0.9, 0.5, 0.4), dimensions={"relevance": quality(0.8, 0.6)})
+
+    assert metric_value(b, Metric.QUALITY_RELEVANCE) == pytest.approx(0.7)
+    assert metric_value(b, Metric.QUALITY_CLARITY) is None
+    assert Metric.QUALITY_ACCURACY.dimension == "accuracy" and Metric.QUALITY.dimension is None
+
+
+def test_a_dimensions_average_over_buckets_weighs_each_scored_exchange() -> None:
+    buckets = [
+        day(8, dimensions={"clarity": quality(0.2)}),
+        day(9, dimensions={"clarity": quality(0.8, 0.8)}),
+    ]
+
+    stats = statistics(buckets, Metric.QUALITY_CLARITY)
+
+    assert stats.total is None
+    assert stats.avg == pytest.approx((0.2 + 0.8 + 0.8) / 3)  # not the mean of the daily means, 0.5
+    assert (stats.min, stats.max) == (pytest.approx(0.2), pytest.approx(0.8))

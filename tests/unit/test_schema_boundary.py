@@ -77,7 +77,7 @@ def test_two_areas_declaring_the_same_root_field_are_refused() -> None:
     [
         "sessions(first: Int = 20, after: String = null, start: DateTime = null, end: DateTime = null): "
         "SessionConnection!",
-        "topics(period: Period = LAST_30_DAYS, limit: Int = 20): TopicAnalytics!",
+        "topics(period: Period = LAST_30_DAYS, range: DateRange = null, limit: Int = 20): TopicAnalytics!",
         "insights(limit: Int = 10, type: InsightType = null, importance: Importance = null, "
         "includeDismissed: Boolean = false): InsightList!",
         "history(limit: Int = 30): [GoalProgressSnapshot!]!",

@@ -146,6 +146,13 @@ def _minutes(dialect: str, started: ColumnElement[Any], ended: ColumnElement[Any
     return seconds / literal_column("60.0")
 
 
+def minutes_between(
+    dialect: str, started: ColumnElement[Any], ended: ColumnElement[Any]
+) -> ColumnElement[Any]:
+    """ended − started in minutes, as the rollups count a session's minutes (for reads of raw rows)."""
+    return _minutes(dialect, started, ended)
+
+
 # ---- partial aggregates per source
 
 

@@ -132,16 +132,8 @@ async def topic_exchanges_by_half(
         return [(r.topic, int(r.before), int(r.after)) for r in await conn.execute(stmt)]
 
 
-async def topic_pairs(
-    db: Database, *, user_id: str, start: date, end: date, limit: int, max_topics: int
-) -> list[tuple[str, str, int]]:
-    """Pairs of topics (a < b) studied in the same session, with the number of such sessions whose
-    local day is in [start, end]; most sessions first, then by names.
-
-    Only the period's `max_topics` topics with most sessions (ties by name) are paired, in SQL: at
-    most max_topics·(max_topics − 1)/2 pairs are formed, however many topics one session holds
-    (without the bound, a session of n topics alone makes n·(n − 1)/2 pairs).
-    """
+def _pairs_statement(user_id: str, start: date, end: date, max_topics: int) -> Any:
+    """Pairs (a < b) of the period's `max_topics` topics with most sessions, with their shared sessions."""
     st = session_topics_t
     in_period = and_(st.c.user_id == user_id, st.c.local_day >= start, st.c.local_day <= end)
     sessions = func.count()
@@ -160,12 +152,31 @@ async def topic_pairs(
     )
     a, b = linked.alias("a"), linked.alias("b")
     together = func.count()
-    stmt = (
+    return (
         select(a.c.topic, b.c.topic.label("other"), together.label("sessions"))
         .select_from(a.join(b, and_(b.c.session_id == a.c.session_id, a.c.topic < b.c.topic)))
         .group_by(a.c.topic, b.c.topic)
         .order_by(together.desc(), a.c.topic, b.c.topic)
-        .limit(limit)
     )
+
+
+async def topic_pairs(
+    db: Database, *, user_id: str, start: date, end: date, limit: int, max_topics: int
+) -> list[tuple[str, str, int]]:
+    """Pairs of topics (a < b) studied in the same session, with the number of such sessions whose
+    local day is in [start, end]; most sessions first, then by names.
+
+    Only the period's `max_topics` topics with most sessions (ties by name) are paired, in SQL: at
+    most max_topics·(max_topics − 1)/2 pairs are formed, however many topics one session holds
+    (without the bound, a session of n topics alone makes n·(n − 1)/2 pairs).
+    """
+    stmt = _pairs_statement(user_id, start, end, max_topics).limit(limit)
     async with db.read() as conn:
         return [(r.topic, r.other, int(r.sessions)) for r in await conn.execute(stmt)]
+
+
+async def topic_pair_count(db: Database, *, user_id: str, start: date, end: date, max_topics: int) -> int:
+    """How many pairs `topic_pairs` would find without a limit (the same bounded pairing, counted)."""
+    pairs = _pairs_statement(user_id, start, end, max_topics).order_by(None).subquery("pairs")
+    async with db.read() as conn:
+        return int(await conn.scalar(select(func.count()).select_from(pairs)) or 0)
