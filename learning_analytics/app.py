@@ -1,4 +1,5 @@
-"""The ASGI app factory: GraphQL, the REST shim, health probes and metrics; the lifespan owns the resources."""
+"""The ASGI app factory: GraphQL, the REST shim, the dashboard, health probes and metrics; the lifespan
+owns the resources."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
-from . import jobs, metrics
+from . import jobs, metrics, web
 from .config import AuthMode, Settings, get_settings
 from .edge import errors as edge_errors
 from .edge.auth import AuthMiddleware
@@ -83,7 +84,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
 
     graphql = GraphQLApp(
         build_schema(introspection=settings.introspection, limits=settings.limits),
-        graphiql=settings.graphiql,
+        graphiql=web.graphiql_response if settings.graphiql else None,
         limits=settings.limits,
     )
     return Starlette(
@@ -93,6 +94,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
             Route("/metrics", metrics_endpoint),
             Route("/graphql", graphql, methods=["GET", "POST"]),
             *rest_routes,
+            *web.routes(),
         ],
         # The edge answers first and last: request id, security headers, body and content-type limits.
         # Inside it, a busy database answers 503 + Retry-After wherever it shows, authentication included.

@@ -7,23 +7,21 @@
   `application/json` it stays a 200 with `errors`, as legacy clients expect.
 - A body that is not a JSON object (`null`, a list, a string, invalid or 100,000-deep JSON) is a 400;
   every refusal of the view is a JSON GraphQL error, never Strawberry's plain text.
-- GraphiQL is served to a browser without a key (the queries it sends carry one), with a Content
-  Security Policy allowing exactly what the page loads; `LA_GRAPHIQL=false` makes the page a 404.
+- GraphiQL is served to a browser without a key (the queries it sends carry one): the page the app
+  hands in (`web.graphiql_response`, vendored assets and its own policy, nothing from a CDN);
+  `LA_GRAPHIQL=false` makes the page a 404.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import re
-from functools import cached_property
+from collections.abc import Callable
 from http import HTTPStatus
 from typing import Any
 
 import orjson
 from cross_web import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import Response
 from starlette.types import Receive, Scope, Send
 from starlette.websockets import WebSocket
 from strawberry.asgi import GraphQL
@@ -35,24 +33,6 @@ from ..edge.errors import graphql_error_response
 from ..resolvers.context import Context
 from .failures import INTERNAL_CODE
 
-_INLINE_SCRIPT = re.compile(r"<script>(.*?)</script>", re.DOTALL)
-# Where the page Strawberry ships loads React, GraphiQL and their styles from.
-GRAPHIQL_ASSET_ORIGIN = "https://unpkg.com"
-
-
-def graphiql_csp(html: str, *, assets: str = GRAPHIQL_ASSET_ORIGIN) -> str:
-    """The policy of the GraphiQL page: its scripts from `assets` plus its own inline script (by hash),
-    styles and fonts from `assets`, requests to this origin only, and no framing."""
-    hashes = " ".join(
-        "'sha256-" + base64.b64encode(hashlib.sha256(body.encode()).digest()).decode() + "'"
-        for body in _INLINE_SCRIPT.findall(html)
-    )
-    return (
-        f"default-src 'none'; script-src {assets} {hashes}; style-src {assets} 'unsafe-inline'; "
-        f"font-src {assets} data:; img-src 'self' data:; connect-src 'self'; "
-        "base-uri 'none'; form-action 'none'; frame-ancestors 'none'"
-    )
-
 
 def _is_request_error(result: ExecutionResult) -> bool:
     """Nothing executed: parsing, validation or variable coercion failed (no error has a field path)."""
@@ -61,8 +41,10 @@ def _is_request_error(result: ExecutionResult) -> bool:
 
 
 class GraphQLOverHTTP(GraphQL[Context, None]):
-    def __init__(self, schema: Any, *, graphiql: bool) -> None:
+    def __init__(self, schema: Any, *, graphiql: Callable[[], Response] | None) -> None:
+        """`graphiql` answers a browser's GET for the page; None switches the page off (404)."""
         super().__init__(schema, graphql_ide="graphiql" if graphiql else None, allow_queries_via_get=True)
+        self._graphiql_page = graphiql
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -76,9 +58,9 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
         """The response to one HTTP request: GraphiQL, or the operation run through the schema."""
         try:
             if self.should_render_graphql_ide(self.request_adapter_class(request)):
-                if not self.graphql_ide:
+                if self._graphiql_page is None:
                     raise HTTPException(404, "GraphiQL is switched off (LA_GRAPHIQL=false)")
-                return await self.render_graphql_ide(request)
+                return self._graphiql_page()
             return await self.run(request)
         except HTTPException as e:
             return graphql_error_response(
@@ -87,15 +69,6 @@ class GraphQLOverHTTP(GraphQL[Context, None]):
                 message=e.reason,
                 accept=request.headers.get("accept"),
             )
-
-    @cached_property
-    def _graphiql(self) -> tuple[str, str]:
-        html = self.graphql_ide_html
-        return html, graphiql_csp(html)
-
-    async def render_graphql_ide(self, request: Request) -> Response:
-        html, csp = self._graphiql
-        return HTMLResponse(html, headers={"content-security-policy": csp})
 
     def parse_json(self, data: str | bytes) -> Any:
         """A JSON object (the body, or a GET's `variables`/`extensions`); anything else is a 400."""

@@ -4,6 +4,7 @@ runs the schema and answers with orjson (keeping the answer when the cache may).
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -64,7 +65,13 @@ async def send_cached(send: Send, lookup: CacheLookup, *, now: float) -> None:
 
 
 class GraphQLApp(GraphQLOverHTTP):
-    def __init__(self, schema: Any, *, graphiql: bool, limits: LimitSettings | None = None) -> None:
+    def __init__(
+        self,
+        schema: Any,
+        *,
+        graphiql: Callable[[], Response] | None,
+        limits: LimitSettings | None = None,
+    ) -> None:
         super().__init__(schema, graphiql=graphiql)
         self.plans = Plans(limits or LimitSettings())
 

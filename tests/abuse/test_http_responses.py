@@ -6,14 +6,11 @@ renamed back afterwards), so its next statement fails inside the database driver
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlsplit
 
 import httpx
 import pytest
@@ -77,18 +74,15 @@ async def test_the_graphiql_page_has_a_policy_allowing_exactly_what_it_loads(
     csp = _csp(page)
     assert csp["default-src"] == ["'none'"] and csp["frame-ancestors"] == ["'none'"]
     assert csp["connect-src"] == ["'self'"]  # its queries go to this origin only
+    assert csp["script-src"] == ["'self'"]  # no inline script, no eval, no other origin
     html = page.text
     scripts = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
-    styles = re.findall(r'<link[^>]*\bhref="(https?://[^"]+)"', html)
-    inline = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
-    assert scripts and styles and inline
-    origin = "{0.scheme}://{0.netloc}"
-    assert {origin.format(urlsplit(u)) for u in scripts} <= set(csp["script-src"])
-    assert {origin.format(urlsplit(u)) for u in styles} <= set(csp["style-src"])
-    for body in inline:
-        digest = base64.b64encode(hashlib.sha256(body.encode()).digest()).decode()
-        assert f"'sha256-{digest}'" in csp["script-src"]
-    assert "'unsafe-inline'" not in csp["script-src"] and "'unsafe-eval'" not in csp["script-src"]
+    styles = re.findall(r'<link[^>]*\bhref="([^"]+)"', html)
+    assert scripts and styles
+    assert all(u.startswith("/static/") for u in scripts + styles), scripts + styles
+    assert not re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+    for url in scripts + styles:  # each one is served by the app itself
+        assert (await app_client.get(url)).status_code == 200, url
 
 
 async def test_a_sane_request_id_is_echoed_and_any_other_replaced(app_client: httpx.AsyncClient) -> None:
