@@ -27,6 +27,7 @@ from .domain.export import ExportFormat, parse_sections
 from .domain.folds import FoldResult
 from .domain.models import ApiKey, User
 from .domain.periods import Period
+from .jobs import goals as goal_jobs
 from .jobs.fold import close_abandoned
 from .metrics import MULTIPROCESS_DIR
 from .resolvers import auth, database, export, restore, rollups, users
@@ -106,7 +107,9 @@ def serve(
         refusal = auth.bind_refusal(settings, host=host, keys_exist=await users.keys_exist(runtime))
         if refusal is None and demo and await is_empty(runtime):
             loaded = await _demo(runtime, n_users=1, days=120, seed=42)
-            await rollups.fold(runtime, now=datetime.now(UTC))  # answer from the first request
+            now = datetime.now(UTC)
+            await rollups.fold(runtime, now=now)  # answer from the first request
+            await goal_jobs.evaluate(runtime, now)  # with the goals and achievements it reached
             err.print(
                 f"demo: {loaded.sessions} sessions, {loaded.exchanges} exchanges, {loaded.feedback} feedback"
             )

@@ -102,6 +102,22 @@ def test_overview_cards_and_charts_hold_the_apis_numbers(demo_server: LiveServer
     guard.check()
 
 
+def test_the_demo_comes_with_the_achievements_its_history_reached(
+    demo_server: LiveServer, open_page: Any
+) -> None:
+    """`serve --demo` evaluates goals and achievements after loading: a 120-day history has a first
+    session, so that achievement is unlocked and listed as such in the panel."""
+    query = "{ achievements(unlocked: true) { id } sessions(first: 1) { totalCount } }"
+    data = httpx.post(demo_server.url + "/graphql", json={"query": query}).json()["data"]
+    unlocked = {a["id"] for a in data["achievements"]}
+    assert data["sessions"]["totalCount"] > 0 and "first_session" in unlocked
+
+    page, guard = open_page(demo_server, "/?view=achievements")
+    page.wait_for_function(SETTLED)
+    assert f"{len(unlocked)} of " in page.inner_text("#achievements")
+    guard.check()
+
+
 @needs_rest
 def test_the_period_switcher_and_the_custom_range_change_the_chart(
     demo_server: LiveServer, open_page: Any
