@@ -108,10 +108,11 @@ def query(request: Request, params: Sequence[Param]) -> dict[str, Any]:
     return read_query(request, params, max_chars=limit)
 
 
-def covering(ctx: Context, q: dict[str, Any]) -> dict[str, Any]:
+def covering(ctx: Context, q: dict[str, Any], *, default: Period = Period.LAST_30_DAYS) -> dict[str, Any]:
     """The use case's `period` or `dates` from the route's `period`, `start` and `end` (checked by
-    `calendar.requested`: both ends or neither, start ≤ end, the range's length, not with a period)."""
-    asked = requested(ctx, period=q["period"], start=q["start"], end=q["end"], default=Period.LAST_30_DAYS)
+    `calendar.requested`: both ends or neither, start ≤ end, the range's length, not with a period);
+    neither given, the `default` preset."""
+    asked = requested(ctx, period=q["period"], start=q["start"], end=q["end"], default=default)
     return {"dates": asked} if isinstance(asked, DateRange) else {"period": asked}
 
 

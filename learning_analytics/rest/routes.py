@@ -13,7 +13,7 @@ from ..domain.errors import InvalidInput
 from ..resolvers import ingest
 from ..resolvers.context import build_context
 from ..wire.events import parse_events_json
-from . import achievements, goals, insights, overview, progress, quality, topics, trends
+from . import achievements, activity, goals, insights, overview, progress, quality, topics, trends
 from .body import BodyTooLarge, read_body
 from .endpoints import ENDPOINTS
 from .export import routes as export_routes
@@ -43,7 +43,7 @@ async def post_events(request: Request) -> Response:
 
 
 # The modules that declare the analytics endpoints (importing them registers them, in this order).
-AREAS = (overview, progress, trends, insights, topics, goals, achievements, quality)
+AREAS = (overview, progress, trends, insights, topics, goals, achievements, quality, activity)
 
 routes = [
     Route("/api/analytics/events", post_events, methods=["POST"]),

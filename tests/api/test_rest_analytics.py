@@ -85,6 +85,7 @@ async def test_the_openapi_document_is_valid_openapi_3_1_and_lists_every_route(
         "/api/analytics/quality/radar": ["get"],
         "/api/analytics/quality/distribution": ["get"],
         "/api/analytics/feedback": ["get"],
+        "/api/analytics/heatmap": ["get"],
     }
     progress = doc["paths"]["/api/analytics/progress"]["get"]
     assert [p["name"] for p in progress["parameters"]] == ["period", "start", "end", "metrics", "granularity"]

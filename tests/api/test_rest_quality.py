@@ -97,7 +97,43 @@ async def test_quality_radar_by_hand_and_equal_to_graphql(loaded: httpx.AsyncCli
     assert r["chart"] == chart_of(g["chart"])
 
 
-@pytest.mark.parametrize("route", ["quality/radar", "quality/distribution", "feedback"])
+async def test_heatmap_by_hand_and_equal_to_graphql(loaded: httpx.AsyncClient) -> None:
+    h = await get(loaded, "/api/analytics/heatmap", period="7d")
+    grids = "weekStarts sessions exchanges minutes activeDays maxSessions maxMinutes"
+    body = await gql(
+        loaded,
+        f"{{ activityHeatmap(period: LAST_7_DAYS) {{ weeks {{ {grids} }} "
+        "hours { sessions exchanges minutes peakWeekday peakHour } } }",
+    )
+    g = body["data"]["activityHeatmap"]
+
+    # The last 7 days are Thu 12 … Wed 18 March: B on Sunday (2 exchanges, 60 min), D on Monday (a
+    # summary of 4 exchanges, 15 min), A on Tuesday (2, 30 min), E today (2, 10 min); days outside
+    # the period are null.
+    weeks = h["weeks"]
+    assert weeks["week_starts"] == ["2026-03-09", "2026-03-16"]
+    assert weeks["sessions"] == [[None, None, None, 0, 0, 0, 1], [1, 1, 1, None, None, None, None]]
+    assert weeks["exchanges"] == [[None, None, None, 0, 0, 0, 2], [4, 2, 2, None, None, None, None]]
+    assert weeks["minutes"] == [[None, None, None, 0, 0, 0, 60], [15, 30, 10, None, None, None, None]]
+    assert (weeks["active_days"], weeks["max_sessions"], weeks["max_minutes"]) == (4, 1, 60)
+    # Sessions by the weekday and local hour they started (Monday first): Sun 12, Mon 12, Tue 12, Wed 9.
+    started = {(d, hour) for d, row in enumerate(h["hours"]["sessions"]) for hour, n in enumerate(row) if n}
+    assert started == {(6, 12), (0, 12), (1, 12), (2, 9)}
+    assert h["hours"]["minutes"][6][12] == 60 and h["hours"]["minutes"][2][9] == 10
+    assert (h["hours"]["peak_weekday"], h["hours"]["peak_hour"]) == ("Mon", 12)  # D's 4 exchanges
+    assert [weeks["sessions"], weeks["exchanges"], weeks["minutes"]] == [
+        g["weeks"]["sessions"],
+        g["weeks"]["exchanges"],
+        g["weeks"]["minutes"],
+    ]
+    assert [h["hours"]["sessions"], h["hours"]["exchanges"], h["hours"]["peak_hour"]] == [
+        g["hours"]["sessions"],
+        g["hours"]["exchanges"],
+        g["hours"]["peakHour"],
+    ]
+
+
+@pytest.mark.parametrize("route", ["quality/radar", "quality/distribution", "feedback", "heatmap"])
 async def test_bad_parameters_are_400s(app_client: httpx.AsyncClient, route: str) -> None:
     for query, parameter in (("period=3d", "period"), ("start=2026-01-01", "range"), ("limit=1", "limit")):
         r = await app_client.get(f"/api/analytics/{route}?{query}")
