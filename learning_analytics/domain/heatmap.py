@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from .periods import DateRange, week_start
 from .rollups import Bucket
@@ -34,6 +35,19 @@ class WeekGrid:
     active_days: int
     max_sessions: int
     max_minutes: float
+
+    def fields(self) -> dict[str, Any]:
+        """The grid as lists, with the weekday names: what every edge's answer holds."""
+        return {
+            "week_starts": list(self.week_starts),
+            "weekdays": list(WEEKDAYS),
+            "sessions": [list(row) for row in self.sessions],
+            "exchanges": [list(row) for row in self.exchanges],
+            "minutes": [list(row) for row in self.minutes],
+            "active_days": self.active_days,
+            "max_sessions": self.max_sessions,
+            "max_minutes": self.max_minutes,
+        }
 
 
 def week_grid(days: Sequence[Bucket], r: DateRange) -> WeekGrid:
@@ -85,6 +99,18 @@ class HourGrid:
     minutes: tuple[tuple[float, ...], ...]
     peak_weekday: str | None
     peak_hour: int | None
+
+    def fields(self) -> dict[str, Any]:
+        """The grid as lists, with the weekday names and hours: what every edge's answer holds."""
+        return {
+            "weekdays": list(WEEKDAYS),
+            "hours": list(HOURS),
+            "sessions": [list(row) for row in self.sessions],
+            "exchanges": [list(row) for row in self.exchanges],
+            "minutes": [list(row) for row in self.minutes],
+            "peak_weekday": self.peak_weekday,
+            "peak_hour": self.peak_hour,
+        }
 
 
 def hour_grid(hours: Sequence[Bucket], r: DateRange) -> HourGrid:

@@ -10,7 +10,6 @@ from pydantic import Field
 from starlette.requests import Request
 from starlette.responses import Response
 
-from ..domain.heatmap import HOURS, WEEKDAYS
 from ..domain.periods import Period
 from ..resolvers import activity as resolver
 from .endpoints import context, covering, endpoint, query
@@ -57,25 +56,8 @@ async def get_heatmap(request: Request) -> Response:
     a = await resolver.heatmap(ctx, **covering(ctx, q, default=Period.LAST_90_DAYS))
     w, h = a.weeks, a.hours
     answer = HeatmapAnswer(
-        weeks=WeekHeatmap(
-            week_starts=list(w.week_starts),
-            weekdays=list(WEEKDAYS),
-            sessions=[list(row) for row in w.sessions],
-            exchanges=[list(row) for row in w.exchanges],
-            minutes=[list(row) for row in w.minutes],
-            active_days=w.active_days,
-            max_sessions=w.max_sessions,
-            max_minutes=w.max_minutes,
-        ),
-        hours=HourHeatmap(
-            weekdays=list(WEEKDAYS),
-            hours=list(HOURS),
-            sessions=[list(row) for row in h.sessions],
-            exchanges=[list(row) for row in h.exchanges],
-            minutes=[list(row) for row in h.minutes],
-            peak_weekday=h.peak_weekday,
-            peak_hour=h.peak_hour,
-        ),
+        weeks=WeekHeatmap(**w.fields()),
+        hours=HourHeatmap(**h.fields()),
         meta=Meta.of(a.meta),
     )
     return json_response(answer, a.meta)

@@ -7,7 +7,6 @@ from typing import Annotated
 
 import strawberry
 
-from ..domain.heatmap import HOURS, WEEKDAYS
 from ..resolvers import activity as resolver
 from .arguments import OrDefault, argument_rules
 from .context import Info
@@ -62,25 +61,8 @@ class ActivityHeatmap:
         return cls(
             period=echoed(a.period, argument),
             dates=DateSpan.from_domain(a.span),
-            weeks=WeekHeatmap(
-                week_starts=list(w.week_starts),
-                weekdays=list(WEEKDAYS),
-                sessions=[list(row) for row in w.sessions],
-                exchanges=[list(row) for row in w.exchanges],
-                minutes=[list(row) for row in w.minutes],
-                active_days=w.active_days,
-                max_sessions=w.max_sessions,
-                max_minutes=w.max_minutes,
-            ),
-            hours=HourHeatmap(
-                weekdays=list(WEEKDAYS),
-                hours=list(HOURS),
-                sessions=[list(row) for row in h.sessions],
-                exchanges=[list(row) for row in h.exchanges],
-                minutes=[list(row) for row in h.minutes],
-                peak_weekday=h.peak_weekday,
-                peak_hour=h.peak_hour,
-            ),
+            weeks=WeekHeatmap(**w.fields()),
+            hours=HourHeatmap(**h.fields()),
             meta=Meta.from_domain(a.meta),
         )
 
