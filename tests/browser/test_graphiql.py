@@ -42,6 +42,11 @@ def test_graphiql_loads_offline_and_runs_a_query_from_its_editor(
 
     # Type a query into the editor, run it, and read the result pane.
     page.locator(".graphiql-tab-add").click()  # a new tab: no operation name left from an example
+    # Under load the new tab may take a moment to open and be selected: edit only once it is.
+    page.wait_for_function(
+        "() => { const tabs = document.querySelectorAll('.graphiql-tab');"
+        " return tabs.length === 5 && tabs[4].classList.contains('graphiql-tab-active'); }"
+    )
     editor = page.locator(".graphiql-query-editor .CodeMirror").first
     editor.click()
     page.keyboard.press("Control+A")
