@@ -7,48 +7,16 @@ from __future__ import annotations
 
 import math
 from datetime import UTC, datetime, time, timedelta
-from typing import Any
 
 import httpx
 import pytest
+from rest_support import NOW, TODAY, at, dataset
 from scipy import stats
-from support import client_for, events, exchange, feedback, gql, session
+from support import client_for, gql
 
 from learning_analytics.config import Settings, TrendSettings
 from learning_analytics.resolvers import rollups
 from learning_analytics.storage.rollups.fold import fold_dirty
-
-NOW = datetime(2026, 3, 18, 15, 30, tzinfo=UTC)  # a Wednesday afternoon
-TODAY = NOW.date()
-
-
-def at(days_ago: int, hour: int = 12, minute: int = 0) -> datetime:
-    return datetime.combine(TODAY - timedelta(days=days_ago), time(hour, minute), tzinfo=UTC)
-
-
-def dataset() -> dict[str, Any]:
-    """Current 7 days: A (yesterday, 30 min), D (2 days ago, summary, 15 min), B (3 days ago, 60 min);
-    previous 7 days: C (10 days ago, 20 min)."""
-    return events(
-        [
-            session("A", at(1), 30, topics=["python"]),
-            session("B", at(3), 60),
-            session("C", at(10), 20),
-            session("D", at(2), 15, topics=["git"], total_exchanges=4, avg_quality_score=0.7),
-        ],
-        [
-            exchange("A1", "A", at(1, 12, 1), 0.8, topics=["python"]),
-            exchange("A2", "A", at(1, 12, 2), 0.7, topics=["python"]),
-            exchange("B1", "B", at(3, 12, 1), 0.5, topics=["python", "sql"]),
-            exchange("B2", "B", at(3, 12, 2), 0.9, topics=["sql"]),
-            exchange("C1", "C", at(10, 12, 1), 0.4),
-        ],
-        [
-            feedback("fA1", "A1", at(1, 12, 5), "thumbs_up", rating=1.0),
-            feedback("fB1", "B1", at(3, 12, 5), "correction"),
-            feedback("fB2", "B2", at(3, 12, 6), "thumbs_down", rating=0.0),
-        ],
-    )
 
 
 async def load(client: httpx.AsyncClient) -> httpx.AsyncClient:
