@@ -58,17 +58,19 @@ class ExportFile:
         return self.content.decode()
 
     def json(self) -> Any:
-        """A JSON export decoded: header, summary and one list of records per section."""
+        """A JSON export decoded: `metadata`, `summary`, `sections` (one list of records each),
+        `row_counts` and `checksum`."""
         if self.format is not ExportFormat.JSON:
             raise ValueError(f"a {self.format.value} export is not one JSON document")
         return orjson.loads(self.content)
 
     def csv_files(self) -> dict[str, str]:
-        """A CSV export's files by name (e.g. `goals.csv`, `README.txt`), as text."""
+        """A CSV export's files by name (e.g. `goals.csv`, `summary.csv`, `README.txt`; the zip holds them
+        in one folder named after the export), as text."""
         if self.format is not ExportFormat.CSV:
             raise ValueError(f"a {self.format.value} export is not a zip of CSV files")
         with zipfile.ZipFile(io.BytesIO(self.content)) as z:
-            return {name: z.read(name).decode("utf-8-sig") for name in z.namelist()}
+            return {name.rsplit("/", 1)[-1]: z.read(name).decode("utf-8-sig") for name in z.namelist()}
 
     def __str__(self) -> str:
         if self.format is ExportFormat.CSV:

@@ -75,9 +75,10 @@ class TrendAnalyzer(Component):
     async def detect_seasonality(
         self, daily_progress: Sequence[PeriodProgress], metric: Metric = Metric.QUALITY
     ) -> dict[str, Any]:
-        """The weekday pattern of the days' quality (or `metric`): `detected` (at least 14 days with a
-        value and a one-way ANOVA across weekdays with p < 0.05), `p_value`, `best_day`/`worst_day`
-        ({"day", "value"}, the highest and lowest weekday means) and `by_weekday`, Monday first."""
+        """The weekday pattern of the days' quality (or `metric`, e.g. SESSIONS: when the learner
+        studies): `detected` (at least 14 days with a value and a one-way ANOVA across weekdays with
+        p < 0.05), `p_value`, `best_day`/`worst_day` ({"day", "value"}, the highest and lowest
+        weekday means) and `by_weekday`, Monday first; the `trend` query's `seasonality`."""
         first, values = series_of(daily_progress, metric)
         s = weekly_seasonality(values, first_day=first)
 
