@@ -10,7 +10,6 @@ import asyncio
 import logging
 import weakref
 from collections.abc import AsyncIterator
-from datetime import UTC, datetime
 
 from ..config import Settings
 from ..resolvers import auth, database, evaluation, rollups, users
@@ -98,7 +97,7 @@ class AnalyticsEngine:
         """Fold the events not yet in the rollups, then evaluate the goals and achievements of the
         learners they moved, as the service's scheduler does; returns how many learners moved."""
         runtime = await self.runtime()
-        now = datetime.now(UTC)
+        now = runtime.clock()
         folded = await rollups.fold(runtime, now=now)
         moved = list(folded.learners)
         self.generation += 1

@@ -7,6 +7,7 @@ import asyncio
 import math
 from collections.abc import AsyncIterator
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -282,3 +283,18 @@ def test_separate_event_loops_each_get_their_own_connections(settings: Settings)
     assert (first.sessions_count, first.total_exchanges) == (1, 3)
     assert second.longest_streak == 1
     assert isinstance(second.last_active_date, date)
+
+
+def test_a_config_s_db_path_is_a_sqlite_file_of_its_own(tmp_path: Path) -> None:
+    config = AnalyticsEngineConfig()
+    config.db_path = tmp_path / "analytics.db"
+    tracker = ProgressTracker(config=config)
+
+    asyncio.run(tracker.initialize())
+    asyncio.run(
+        tracker.record_session_progress(SessionProgress(session_id="p", start_time=at(1), total_exchanges=4))
+    )
+    metrics = asyncio.run(tracker.get_overall_progress())
+
+    assert config.db_path.is_file()
+    assert (metrics.sessions_count, metrics.total_exchanges) == (1, 4)
