@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import weakref
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 
 from ..config import Settings
 from ..resolvers import auth, database, evaluation, rollups, users
@@ -20,7 +20,7 @@ from .analytics_config import AnalyticsEngineConfig
 log = logging.getLogger("learning_analytics.engine")
 
 
-async def _held(settings: Settings, *, upgrade: bool) -> AsyncIterator[Runtime]:
+async def _held(settings: Settings, *, upgrade: bool, forget: Callable[[], object]) -> AsyncIterator[Runtime]:
     # An async generator, so that the loop's `shutdown_asyncgens` closes the runtime with the loop.
     # (Not `open_runtime`: its own generator would be closed by the loop at the same time.)
     runtime = Runtime(
@@ -31,6 +31,8 @@ async def _held(settings: Settings, *, upgrade: bool) -> AsyncIterator[Runtime]:
             await database.upgrade(runtime)
         yield runtime
     finally:
+        # The generator holds its loop (through the loop's finalizer): drop the entry that holds it.
+        forget()
         await runtime.cache.close()
         await runtime.db.dispose()
 
@@ -68,7 +70,9 @@ class AnalyticsEngine:
         loop = asyncio.get_running_loop()
         found = self._runtimes.get(loop)
         if found is None:
-            keeper = _held(self.settings, upgrade=not self._migrated)
+            keeper = _held(
+                self.settings, upgrade=not self._migrated, forget=lambda: self._runtimes.pop(loop, None)
+            )
             runtime = await keeper.__anext__()
             self._migrated = True
             found = (runtime, keeper)

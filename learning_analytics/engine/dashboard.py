@@ -13,6 +13,7 @@ from ..domain.progress import Metric
 from ..resolvers import achievements, activity, goals, insights, overview, progress, topics, trends
 from ..resolvers.calendar import user_today
 from ..resolvers.context import Context
+from .analytics_config import AnalyticsEngineConfig
 from .component import Component
 from .core import AnalyticsEngine
 from .goal_models import TrackedGoal
@@ -62,7 +63,7 @@ class DashboardService(Component):
         self,
         progress_tracker: Component | None = None,
         insights_engine: Component | None = None,
-        config: Any = None,
+        config: AnalyticsEngineConfig | None = None,
         *,
         engine: AnalyticsEngine | None = None,
     ) -> None:
