@@ -7,7 +7,6 @@ shuts its async generators down (as `asyncio.run` does before closing it)."""
 from __future__ import annotations
 
 import asyncio
-import logging
 import weakref
 from collections.abc import AsyncIterator, Callable
 
@@ -16,8 +15,6 @@ from ..resolvers import auth, database, evaluation, rollups, users
 from ..resolvers.context import Context, build_context
 from ..resolvers.runtime import Runtime, open_database, response_cache
 from .analytics_config import AnalyticsEngineConfig
-
-log = logging.getLogger("learning_analytics.engine")
 
 
 async def _held(settings: Settings, *, upgrade: bool, forget: Callable[[], object]) -> AsyncIterator[Runtime]:
