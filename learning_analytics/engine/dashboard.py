@@ -8,6 +8,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from ..domain.achievements import AchievementStatus
+from ..domain.errors import InvalidInput
 from ..domain.periods import DateRange, Granularity, Period
 from ..domain.progress import Metric
 from ..resolvers import achievements, activity, goals, insights, overview, progress, topics, trends
@@ -28,7 +29,13 @@ def metric_named(name: Metric | str) -> Metric:
     if isinstance(name, Metric):
         return name
     key = name.strip().lower()
-    return _METRIC_NAMES.get(key) or Metric(key)
+    try:
+        return _METRIC_NAMES.get(key) or Metric(key)
+    except ValueError:
+        known = ", ".join(m.value for m in Metric)
+        raise InvalidInput(
+            f"metric must be one of {known} (or minutes), got {name!r}", field="metric"
+        ) from None
 
 
 def last_days(ctx: Context, days: int) -> DateRange:

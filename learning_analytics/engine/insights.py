@@ -138,10 +138,10 @@ class InsightsEngine(Component):
     ) -> list[dict[str, Any]]:
         """The learner's RECOMMENDATION insights as dicts (`type`, `title`, `description`, `priority`,
         `confidence`, `data`, …), at most `LA_INSIGHTS__MAX_RECOMMENDATIONS` (5)."""
-        ctx_learner = learner_of(user_id, [metrics, topic_mastery])
-        ctx = await self._ctx(ctx_learner)
         found = await self._list(
-            ctx_learner, type=InsightType.RECOMMENDATION, limit=ctx.settings.insights.max_recommendations
+            learner_of(user_id, [metrics, topic_mastery]),
+            type=InsightType.RECOMMENDATION,
+            limit=self.engine.settings.insights.max_recommendations,
         )
         return [i.as_dict() for i in found]
 

@@ -101,7 +101,11 @@ class TrendAnalyzer(Component):
         line extended, for `holt` Holt's linear smoothing, each with its 95 % prediction interval, as
         {"day": 1.., "value", "lower_bound", "upper_bound"}. None values are days without data."""
         horizon = self.engine.settings.trends.forecast_days if days is None else days
-        chosen = ForecastMethod(method.strip().lower())
+        try:
+            chosen = ForecastMethod(method.strip().lower())
+        except ValueError:
+            known = ", ".join(m.value for m in ForecastMethod)
+            raise InvalidInput(f"method must be one of {known}, got {method!r}", field="method") from None
         found = forecast(list(data), days=horizon, method=chosen)
         return [
             {"day": f.offset, "value": f.value, "lower_bound": f.lower, "upper_bound": f.upper} for f in found
