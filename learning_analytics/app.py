@@ -84,12 +84,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             # The scheduler starts once the database is up and stops before it closes.
             async with jobs.running(runtime) as scheduler:
                 app.state.scheduler = scheduler
-                # Everything imported and built so far lives as long as the process: keep it out of the
-                # collector's full passes, which would otherwise walk its ~200,000 objects and stall
-                # every request for about a hundred milliseconds. (Garbage is collected first, so
-                # only what is alive is frozen.)
-                gc.collect()
-                gc.freeze()
                 yield
 
     graphql = GraphQLApp(
@@ -127,4 +121,17 @@ def create_app(settings: Settings | None = None) -> Starlette:
     )
 
 
-__all__ = ["create_app"]
+def create_served_app(settings: Settings | None = None) -> Starlette:
+    """`create_app` for a server process (what `serve` runs, in each worker).
+
+    Everything imported and built by then lives as long as the process: it is kept out of the
+    collector's full passes, which would otherwise walk its ~200,000 objects and stall every request
+    for about a hundred milliseconds. Garbage is collected first, so only what is alive is frozen.
+    """
+    app = create_app(settings)
+    gc.collect()
+    gc.freeze()
+    return app
+
+
+__all__ = ["create_app", "create_served_app"]
