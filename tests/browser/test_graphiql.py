@@ -59,6 +59,13 @@ def test_graphiql_loads_offline_and_runs_a_query_from_its_editor(
     page.keyboard.insert_text(query)
     page.wait_for_function(f"(q) => ({value})().trim() === q", arg=query)
     page.keyboard.press("Escape")  # close a completion list the paste may have opened
+    # GraphiQL parses the editor's text after a pause (100 ms, longer under load) and only then
+    # forgets the operation name of the tab it came from: run once it has parsed this query.
+    page.wait_for_function(
+        "() => { const cm = document.querySelector('.graphiql-query-editor .CodeMirror').CodeMirror;"
+        " return cm.operations && cm.operations.length === 1 && cm.operationName === null"
+        " && cm.operations[0].selectionSet.selections.some(s => s.name && s.name.value === 'viewer'); }"
+    )
     # Run the operation under the cursor (Ctrl+Enter, GraphiQL's shortcut), then wait for the
     # response pane to show an answer.
     page.keyboard.press("Control+Enter")
