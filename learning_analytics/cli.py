@@ -97,7 +97,7 @@ def serve(
     # to import. Not a cycle: nothing the app imports imports the command line.
     import uvicorn
 
-    from .app import create_app
+    from .app import create_served_app
 
     settings = get_settings()
     host = host or settings.host
@@ -133,7 +133,7 @@ def serve(
         if not os.environ.get(MULTIPROCESS_DIR):
             os.environ[MULTIPROCESS_DIR] = tempfile.mkdtemp(prefix="la-metrics-")
         uvicorn.run(
-            "learning_analytics.app:create_app",
+            "learning_analytics.app:create_served_app",
             factory=True,
             workers=workers,
             host=host,
@@ -142,7 +142,9 @@ def serve(
             proxy_headers=True,
         )
         return
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level, proxy_headers=True)
+    uvicorn.run(
+        create_served_app(settings), host=host, port=port, log_level=settings.log_level, proxy_headers=True
+    )
 
 
 @db_app.command("analyze")
