@@ -310,13 +310,19 @@ TREND = """query($r: DateRange, $metric: Metric) { trend(metric: $metric, range:
   seasonality { detected bestDay { day } worstDay { day } } } }"""
 
 
-async def quality_trend(api: Api) -> dict[str, Any]:
-    return (await api(TREND, r=today_range(30), metric="QUALITY"))["trend"]  # type: ignore[no-any-return]
+async def quality_trend(api: Api, ns: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The `trend` of quality over the days of the guide's `daily_progress` (the machine's last 30
+    days, as the guide counts them), or over the learner's last 30 local days."""
+    r = today_range(30)
+    if ns is not None:
+        days = [d.date for d in ns["daily_progress"]]
+        r = {"start": min(days).isoformat(), "end": max(days).isoformat()}
+    return (await api(TREND, r=r, metric="QUALITY"))["trend"]  # type: ignore[no-any-return]
 
 
 @check("Quality Trend Analysis")
 async def _trend(ns: dict[str, Any], printed: str, api: Api) -> None:
-    t = await quality_trend(api)
+    t = await quality_trend(api, ns)
     assert lines(printed) == [
         f"Direction: {t['direction'].lower()}",
         f"Change: {t['changePercent']:.1f}%",
@@ -335,7 +341,7 @@ async def _rolling(ns: dict[str, Any], printed: str, api: Api) -> None:
 
 @check("Seasonality Detection")
 async def _seasonality(ns: dict[str, Any], printed: str, api: Api) -> None:
-    s = (await quality_trend(api))["seasonality"]
+    s = (await quality_trend(api, ns))["seasonality"]
     assert ns["seasonality"]["detected"] is s["detected"]
     expected = (
         [f"Best day: {s['bestDay']['day']}", f"Worst day: {s['worstDay']['day']}"] if s["detected"] else []
@@ -345,7 +351,7 @@ async def _seasonality(ns: dict[str, Any], printed: str, api: Api) -> None:
 
 @check("Forecasting")
 async def _forecast(ns: dict[str, Any], printed: str, api: Api) -> None:
-    f = (await quality_trend(api))["forecast"]
+    f = (await quality_trend(api, ns))["forecast"]
     assert len(f) == 7
     assert lines(printed) == [
         f"Day {i}: {p['value']:.2f} ({p['lowerBound']:.2f} - {p['upperBound']:.2f})"
