@@ -149,3 +149,6 @@ class CachedHits:
             return await finder(Asked(scope, headers, caller, body))
         except DatabaseBusy:
             return None  # e.g. a key lookup with no free connection: the full way answers 503
+        except Exception:  # the short way is only a shortcut: whatever fails here, the full way answers
+            log.exception("answering a cached request early failed; it goes the full way")
+            return None
