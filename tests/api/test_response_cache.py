@@ -407,3 +407,17 @@ async def test_without_keys_a_foreign_host_is_refused_even_for_a_cached_answer(
 
     assert (first.headers["x-cache"], second.headers["x-cache"]) == ("MISS", "HIT")
     assert foreign.status_code == 421 and foreign.json()["error"]["field"] == "Host"
+
+
+async def test_a_failure_of_the_short_way_leaves_the_request_to_the_full_way(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    await service.overview("ada")
+
+    async def broken(user_id: str, key: bytes) -> None:
+        raise RuntimeError("the short way broke")
+
+    monkeypatch.setattr(service.runtime.cache, "fresh", broken)
+    answer = await service.overview("ada")
+
+    assert answer.headers["x-cache"] == "HIT" and meta(answer) == {"cached": True, "stale": False}
