@@ -161,7 +161,7 @@ class ExportSettings(Section):
     chunk_bytes: int = Field(default=64 * 1024, ge=1024)
     # SQLite's page cache (KiB) on the connection while it reads an export's page: a scan reads each
     # page once, and a full-size cache would only add its 64 MiB to the process.
-    sqlite_cache_kib: int = Field(default=2048, ge=64)
+    sqlite_cache_kib: int = Field(default=8192, ge=64)
     # The `export` query carries a JSON export inline (`data`) up to this size; past it, only `downloadUrl`.
     inline_max_bytes: int = Field(default=1024 * 1024, ge=0)
     # Insights listed in a weekly or monthly report.

@@ -236,7 +236,10 @@ async def test_instants_are_written_as_orjson_writes_datetimes_on_either_databas
     doc = orjson.loads((await _bytes(ctx, prepared))[0])
 
     written = [e["occurred_at"] for e in doc["sections"]["exchanges"]]
-    expected = [canonical({"at": base.replace(second=10 + i, microsecond=m)})[7:-2].decode() for i, m in enumerate(micros)]
+    expected = [
+        canonical({"at": base.replace(second=10 + i, microsecond=m)})[7:-2].decode()
+        for i, m in enumerate(micros)
+    ]
     assert written == expected == [
         "2026-11-19T09:30:10Z", "2026-11-19T09:30:11.000001Z", "2026-11-19T09:30:12.123456Z",
         "2026-11-19T09:30:13.999999Z",
