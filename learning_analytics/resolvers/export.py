@@ -7,6 +7,7 @@ import asyncio
 import contextlib
 import uuid
 from collections.abc import AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, TypeVar
@@ -212,6 +213,9 @@ async def read_ahead(pages: AsyncIterator[T]) -> AsyncIterator[T]:
 
 # Batches of up to this many rows are encoded on the event loop (a thread costs more than they do).
 _INLINE_ROWS = 200
+# Larger ones in this one thread, whoever exports: encoding is bound by the interpreter lock, so more
+# threads would not go faster, and each thread that allocates gets its own malloc arena (memory).
+_ENCODER_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-encoder")
 
 
 class ExportRun:
@@ -233,6 +237,7 @@ class ExportRun:
         prepared = self.prepared
         encoder = encoder_for(prepared.plan.format)
         chunk = settings.chunk_bytes
+        loop = asyncio.get_running_loop()
         pending = bytearray(encoder.begin(prepared.header))
         for section in prepared.plan.sections:
             pending += encoder.open_section(section)
@@ -247,7 +252,7 @@ class ExportRun:
                 # A page of thousands of rows takes tens of milliseconds to encode: in a worker thread,
                 # so that the event loop serves other requests meanwhile.
                 if len(batch) > _INLINE_ROWS:
-                    pending += await asyncio.to_thread(encoder.records, section, batch)
+                    pending += await loop.run_in_executor(_ENCODER_THREAD, encoder.records, section, batch)
                 else:
                     pending += encoder.records(section, batch)
                 if self.progress is not None:

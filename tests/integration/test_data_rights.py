@@ -55,7 +55,7 @@ async def _empty(runtime: Runtime) -> None:
                 await conn.execute(t.delete())
 
 
-@pytest.mark.parametrize("fmt", [ExportFormat.JSON, ExportFormat.NDJSON])
+@pytest.mark.parametrize("fmt", [ExportFormat.JSON, ExportFormat.NDJSON, ExportFormat.CSV])
 async def test_export_import_export_gives_the_same_checksum(
     runtime: Runtime, tmp_path: Path, fmt: ExportFormat
 ) -> None:
@@ -92,6 +92,29 @@ async def test_an_altered_export_is_refused_before_anything_is_written(
         await restore.restore(runtime, tmp_path / "x.json", now=NOW)
 
     assert e.value.code == "checksum_mismatch"
+    async with runtime.db.read() as conn:
+        assert await conn.scalar(select(func.count()).select_from(users_t)) == 0
+
+
+async def test_an_altered_csv_zip_is_refused_before_anything_is_written(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    import zipfile
+
+    await load(runtime, await learner(runtime, "u1"), history())
+    await _write(runtime, "u1", ExportFormat.CSV, tmp_path / "x.zip")
+    with zipfile.ZipFile(tmp_path / "x.zip") as original, zipfile.ZipFile(tmp_path / "y.zip", "w") as altered:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename.endswith("quality_scores.csv"):
+                data = data.replace(b",0.6,", b",0.61,", 1)
+            altered.writestr(item, data)
+    await _empty(runtime)
+
+    with pytest.raises(InvalidInput) as e:
+        await restore.restore(runtime, tmp_path / "y.zip", now=NOW)
+
+    assert e.value.code == "checksum_mismatch" and "quality_scores.csv" in e.value.message
     async with runtime.db.read() as conn:
         assert await conn.scalar(select(func.count()).select_from(users_t)) == 0
 

@@ -358,6 +358,7 @@ def readme_text(header: ExportHeader, trailer: ExportTrailer, file_hashes: Mappi
         f"export id:     {meta['export_id']}",
         f"generated at:  {header.generated_at.isoformat()}",
         f"learner:       {header.user.get('id', '')} ({header.user.get('timezone', '')})",
+        f"name:          {header.user.get('name', '')}",
         f"local days:    {header.start.isoformat()} .. {header.end.isoformat()}",
         f"period (UTC):  {header.period_start.isoformat()} .. {header.period_end.isoformat()}",
         f"sections:      {', '.join(meta['sections'])}",

@@ -1,11 +1,15 @@
-"""Reading an export back: its records from a JSON document or NDJSON lines, the raw events they
-describe (for the ingestion path), and the check that the file's checksum matches its records."""
+"""Reading an export back: its records from a JSON document, NDJSON lines or the CSV files of a zip
+(with its README.txt), the raw events they describe (for the ingestion path), and the check that the
+file's checksum matches its records."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+
+import orjson
 
 from ..errors import InvalidInput
 from ..ingest_checks import parse_date_time
@@ -62,6 +66,78 @@ def ndjson_records(
             raise InvalidInput(
                 f"line {number} is not part of an export", field=f"line {number}", code="not_an_export"
             )
+
+
+@dataclass(frozen=True, slots=True)
+class CsvReadme:
+    """What README.txt of a CSV zip says: the learner, the export's checksum and each file's SHA-256."""
+
+    user: Mapping[str, str]
+    checksum: str | None
+    file_hashes: Mapping[str, str]
+
+
+def parse_readme(text: str) -> CsvReadme:
+    """README.txt of a CSV zip (as `encoders.readme_text` writes it), read back."""
+    user: dict[str, str] = {}
+    checksum: str | None = None
+    hashes: dict[str, str] = {}
+    in_hashes = False
+    for line in text.splitlines():
+        if line.startswith("SHA-256 of each file:"):
+            in_hashes = True
+        elif in_hashes and line.startswith("  ") and ": " in line:
+            name, digest = line.strip().split(": ", 1)
+            hashes[name] = digest
+        elif line.startswith("learner:"):
+            learner = line.removeprefix("learner:").strip()
+            uid, _, tz = learner.rpartition(" (")
+            user.update(id=uid, timezone=tz.rstrip(")"))
+        elif line.startswith("name:"):
+            user["name"] = line.removeprefix("name:").strip()
+        elif line.startswith("checksum:"):
+            checksum = line.removeprefix("checksum:").strip()
+    if not user.get("id") or not hashes:
+        raise InvalidInput(
+            "not a learning-analytics CSV export (README.txt names no learner or files)",
+            field="file",
+            code="not_an_export",
+        )
+    return CsvReadme(user=user, checksum=checksum, file_hashes=hashes)
+
+
+# How a CSV cell of the raw sections reads back (see `encoders.csv_cell`): an empty cell is None.
+_CSV_INTEGERS = {"local_hour", "total_exchanges", "exchange_count"}
+_CSV_FLOATS = {
+    "duration_minutes", "avg_quality_score", "avg_quality", "quality", "relevance", "helpfulness",
+    "engagement", "clarity", "accuracy", "rating",
+}  # fmt: skip
+
+
+def csv_record(section: ExportSection, row: Mapping[str, str], *, index: int) -> dict[str, Any]:
+    """A raw section's CSV row as its record: numbers parsed, topics from their JSON text, an empty
+    cell None (an empty text and a missing one read alike)."""
+    record: dict[str, Any] = {}
+    for name, cell in row.items():
+        if cell == "" or cell is None:
+            record[name] = None
+            continue
+        try:
+            if name in _CSV_INTEGERS:
+                record[name] = int(cell)
+            elif name in _CSV_FLOATS:
+                record[name] = float(cell)
+            elif name == "topics":
+                record[name] = orjson.loads(cell)
+            else:
+                record[name] = cell
+        except ValueError:
+            raise InvalidInput(
+                f"{name} {cell[:40]!r} does not read as a value",
+                field=f"{section.value}[{index}].{name}",
+                code="invalid_type",
+            ) from None
+    return record
 
 
 class Verifier:
