@@ -203,6 +203,18 @@ async def measure(url: str, what: str) -> dict[str, float]:
     }
 
 
+# Runs a command and prints its peak RSS (KiB) as wait4 reports it. A small process of its own: a child's
+# ru_maxrss also counts the address space it was forked from until it execs, so forking the command
+# from this bench's large process would report the bench's size.
+_LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+out = child.stdout.read()
+_, status, usage = os.wait4(child.pid, 0)
+sys.stdout.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}\\n" + out.decode())
+"""
+
+
 def measure_cli(url: str) -> dict[str, float]:
     """`learning-analytics export --format ndjson` over the last 365 days, in its own process."""
     cli = Path(sys.executable).with_name("learning-analytics")
@@ -215,17 +227,18 @@ def measure_cli(url: str) -> dict[str, float]:
     command = [str(cli), "export", "--format", "ndjson", "--period", "365d",
                "--include", "sessions,exchanges,feedback", "--user", LEARNER, "-o", os.devnull]  # fmt: skip
     started = time.perf_counter()
-    child = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    _, status, usage = os.wait4(child.pid, 0)
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", _LAUNCHER, *command], env=env, capture_output=True, text=True
+    )
     seconds = time.perf_counter() - started
-    assert child.stdout is not None
-    out = child.stdout.read()
-    if os.waitstatus_to_exitcode(status) != 0:
+    first, _, out = done.stdout.partition("\n")
+    code, max_kib = (int(x) for x in first.split())
+    if code != 0:
         raise SystemExit(f"learning-analytics export failed: {out}")
     rows = sum(int(part.split()[0]) for part in out.split("bytes;")[1].split("\n")[0].split(","))
     size = int(out.split("wrote ")[1].split(": ")[1].split(" bytes")[0])
     return {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds, "bytes": size,
-            "base_mb": float("nan"), "peak_mb": usage.ru_maxrss / 1024}  # fmt: skip
+            "base_mb": float("nan"), "peak_mb": max_kib / 1024}  # fmt: skip
 
 
 def main() -> None:

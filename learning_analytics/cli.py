@@ -279,11 +279,16 @@ def users_revoke_key(
 
 @app.command("import")
 def import_events(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON lines, each an events batch."),
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="JSON lines, each an events batch; or an export (JSON, NDJSON, CSV zip).",
+    ),
     user_id: str = typer.Option(auth.DEFAULT_USER_ID, "--user", help="The user the events belong to."),
 ) -> None:
     """Import a JSONL file of event batches (bad lines are reported and skipped, the rest are stored), or
-    a JSON or NDJSON export (its checksum verified first; into the learner it names unless --user)."""
+    a JSON, NDJSON or CSV zip export (verified first; into the learner it names unless --user)."""
     settings = get_settings()
     size = file.stat().st_size
     if restore.is_export(file):
