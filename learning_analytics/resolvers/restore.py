@@ -1,5 +1,6 @@
 """Restoring a JSON, NDJSON or CSV zip export: its checksum checked first, then its sessions, exchanges and
-feedback sent again through the ingestion path (validated, exactly once by id), then folded."""
+feedback sent again through the ingestion path (validated, exactly once by id), its goals, unlocked
+achievements and insights stored as they are, then folded."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ import io
 import zipfile
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -28,14 +29,22 @@ from ..domain.export.restore import (
     ndjson_records,
     parse_readme,
     to_event,
+    to_goal,
+    to_insight,
+    to_unlock,
 )
+from ..domain.goals import Goal
 from ..domain.models import EventBatch, ExchangeInput, FeedbackInput, SessionInput, User
 from ..storage import export as export_store
+from ..storage import goals as goal_store
 from ..storage import users as user_store
 from .context import build_context
 from .ingest import ingest_batch
 from .rollups import fold
 from .runtime import Runtime
+
+# Sections restored as they are; the others (days, weeks, topics) are folded again from the events.
+HELD_SECTIONS = (ExportSection.GOALS, ExportSection.ACHIEVEMENTS, ExportSection.INSIGHTS)
 
 
 @dataclass
@@ -125,8 +134,9 @@ def _zip_members(archive: zipfile.ZipFile) -> tuple[str, CsvReadme]:
 def _read_zip(
     path: Path,
 ) -> tuple[Mapping[str, Any], Callable[[dict[str, Any]], Iterator[tuple[ExportSection, Any]]]]:
-    """A CSV export: the learner from README.txt; the raw sections' records from their files, read as a
-    stream (the derived ones are folded again from the events). README's checksum is the trailer's."""
+    """A CSV export: the learner from README.txt; the records of the raw and held sections from their
+    files, read as a stream (the derived ones are folded again from the events). README's checksum is
+    the trailer's."""
     with zipfile.ZipFile(path) as archive:
         _, readme = _zip_members(archive)
 
@@ -135,7 +145,7 @@ def _read_zip(
         with zipfile.ZipFile(path) as archive:
             root, _ = _zip_members(archive)
             names = set(archive.namelist())
-            for section in RAW_SECTIONS:
+            for section in (*RAW_SECTIONS, *HELD_SECTIONS):
                 name = root + section.csv_name
                 if name not in names:
                     continue
@@ -260,11 +270,24 @@ async def restore(
     counters: dict[ExportSection, int] = {}
     fixes: list[export_store.LocalDayFix] = []
     tz = ZoneInfo(user.timezone)
+    goals: list[Goal] = []
+    unlocks: list[tuple[str, datetime]] = []
+    insights: list[dict[str, Any]] = []
     for section, record in records({}):
-        if section not in RAW_SECTIONS:
+        if section not in RAW_SECTIONS and section not in HELD_SECTIONS:
             continue
         index = counters.get(section, 0)
         counters[section] = index + 1
+        # A learner's goals, unlocks and insights are few: held until the events are in.
+        if section is ExportSection.GOALS:
+            goals.append(to_goal(record, index=index, now=now, tz=tz))
+            continue
+        if section is ExportSection.ACHIEVEMENTS:
+            unlocks.append(to_unlock(record, index=index))
+            continue
+        if section is ExportSection.INSIGHTS:
+            insights.append(to_insight(record, index=index))
+            continue
         event = to_event(section, record, index=index)
         fix = _local_day_fix(section, event, record, tz)
         if fix is not None:
@@ -277,6 +300,9 @@ async def restore(
     await flush()
     if fixes:
         await export_store.restore_local_days(runtime.db, user_id=uid, fixes=fixes, now=now)
+    if ExportSection.GOALS in counters:
+        await goal_store.restore(runtime.db, user_id=uid, goals=goals, now=now)
+    await export_store.restore_held(runtime.db, user_id=uid, unlocks=unlocks, insights=insights)
     result.records = {s.value: n for s, n in counters.items()}
     await fold(runtime, now=now)
     return result

@@ -23,14 +23,17 @@ from .db import Database
 from .export_pages import raw_pages
 from .rollups import reads as rollup_reads
 from .rollups.marks import mark_dirty
+from .sql import insert_for
 from .tables import (
     exchange_topics_t,
     exchanges_t,
     feedback_t,
+    insights_t,
     metadata,
     session_topics_t,
     sessions_t,
     topic_rollups_t,
+    unlocks_t,
     users_t,
 )
 
@@ -208,6 +211,28 @@ async def _dated(db: Database, w: ExportWindow, section: ExportSection) -> list[
     return records
 
 
+async def restore_held(
+    db: Database,
+    *,
+    user_id: str,
+    unlocks: Sequence[tuple[str, datetime]],
+    insights: Sequence[dict[str, Any]],
+) -> None:
+    """Store achievement unlocks and insights read back from an export (one already there is left as
+    it is)."""
+    async with db.write() as conn:
+        if unlocks:
+            await conn.execute(
+                insert_for(conn, unlocks_t).on_conflict_do_nothing(),
+                [{"user_id": user_id, "achievement_id": a, "unlocked_at": at} for a, at in unlocks],
+            )
+        if insights:
+            await conn.execute(
+                insert_for(conn, insights_t).on_conflict_do_nothing(),
+                [{"user_id": user_id, **i} for i in insights],
+            )
+
+
 async def first_day(db: Database, *, user_id: str) -> date | None:
     """The learner's first local day with a stored session, exchange or feedback."""
     async with db.read() as conn:
@@ -307,6 +332,7 @@ __all__ = [
     "learner_row_counts",
     "learner_tables",
     "record_export",
+    "restore_held",
     "stream_section",
 ]
 

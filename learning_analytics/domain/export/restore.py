@@ -6,12 +6,15 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import orjson
 
 from ..errors import InvalidInput
+from ..goals import DEFAULT_ICON, Comparison, Goal, GoalFrequency, GoalStatus, GoalType, TargetMetric
+from ..goals.periods import goal_period, local_today
 from ..ingest_checks import parse_date_time
 from ..models import ExchangeInput, FeedbackInput, FeedbackKind, Quality, SessionInput
 from .checksum import Checksum, canonical
@@ -106,17 +109,19 @@ def parse_readme(text: str) -> CsvReadme:
     return CsvReadme(user=user, checksum=checksum, file_hashes=hashes)
 
 
-# How a CSV cell of the raw sections reads back (see `encoders.csv_cell`): an empty cell is None.
-_CSV_INTEGERS = {"local_hour", "total_exchanges", "exchange_count"}
+# How a CSV cell reads back (see `encoders.csv_cell`): an empty cell is None.
+_CSV_INTEGERS = {"local_hour", "total_exchanges", "exchange_count", "points"}
 _CSV_FLOATS = {
     "duration_minutes", "avg_quality_score", "avg_quality", "quality", "relevance", "helpfulness",
-    "engagement", "clarity", "accuracy", "rating",
+    "engagement", "clarity", "accuracy", "rating", "target_value", "confidence",
 }  # fmt: skip
+_CSV_JSON = {"topics", "data"}
+_CSV_BOOLEANS = {"true": True, "false": False}
 
 
 def csv_record(section: ExportSection, row: Mapping[str, str], *, index: int) -> dict[str, Any]:
-    """A raw section's CSV row as its record: numbers parsed, topics from their JSON text, an empty
-    cell None (an empty text and a missing one read alike)."""
+    """A CSV row as its record: numbers and booleans parsed, lists and objects from their JSON text,
+    an empty cell None (an empty text and a missing one read alike)."""
     record: dict[str, Any] = {}
     for name, cell in row.items():
         if cell == "" or cell is None:
@@ -127,11 +132,13 @@ def csv_record(section: ExportSection, row: Mapping[str, str], *, index: int) ->
                 record[name] = int(cell)
             elif name in _CSV_FLOATS:
                 record[name] = float(cell)
-            elif name == "topics":
+            elif name in _CSV_JSON:
                 record[name] = orjson.loads(cell)
+            elif name == "helpful":
+                record[name] = _CSV_BOOLEANS[cell]
             else:
                 record[name] = cell
-        except ValueError:
+        except (ValueError, KeyError):
             raise InvalidInput(
                 f"{name} {cell[:40]!r} does not read as a value",
                 field=f"{section.value}[{index}].{name}",
@@ -240,3 +247,94 @@ def to_event(section: ExportSection, record: Mapping[str, Any], *, index: int) -
             comment=_text(record, "comment", where),
         )
     raise InvalidInput(f"{section.value} records are derived, not raw events", field=where, code="derived")
+
+
+# ---- the sections held as they are (goals, unlocked achievements, insights), restored by value
+
+
+def _optional_instant(record: Mapping[str, Any], name: str, where: str) -> datetime | None:
+    return None if record.get(name) is None else _instant(record, name, where)
+
+
+def _choice(kind: type[Any], record: Mapping[str, Any], name: str, where: str) -> Any:
+    try:
+        return kind(str(record.get(name)))
+    except ValueError:
+        raise InvalidInput(
+            f"unknown {name} {str(record.get(name))[:40]!r}", field=f"{where}.{name}", code="enum"
+        ) from None
+
+
+def to_goal(record: Mapping[str, Any], *, index: int, now: datetime, tz: ZoneInfo) -> Goal:
+    """A GOALS record as the goal it describes, in the period it measures today (its progress is
+    measured again by the next evaluation)."""
+    where = f"goals[{index}]"
+    if not isinstance(record, Mapping):
+        raise InvalidInput("a record is a JSON object", field=where, code="invalid_type")
+    created_at = _instant(record, "created_at", where)
+    frequency = _choice(GoalFrequency, record, "frequency", where)
+    goal_type = _choice(GoalType, record, "goal_type", where)
+    try:
+        deadline = None if record.get("deadline") is None else date.fromisoformat(str(record["deadline"]))
+        target = float(record["target_value"])
+    except (KeyError, TypeError, ValueError):
+        raise InvalidInput(
+            "deadline or target_value does not read", field=where, code="invalid_type"
+        ) from None
+    return Goal(
+        id=_text(record, "id", where, required=True),
+        title=_text(record, "title", where, required=True),
+        goal_type=goal_type,
+        target_metric=_choice(TargetMetric, record, "target_metric", where),
+        target_value=target,
+        comparison=_choice(Comparison, record, "comparison", where),
+        frequency=frequency,
+        created_at=created_at,
+        period=goal_period(
+            frequency,
+            day=local_today(now, tz),
+            created_on=local_today(created_at, tz),
+            deadline=deadline,
+            tz=tz,
+        ),
+        status=_choice(GoalStatus, record, "status", where),
+        description=_text(record, "description", where),
+        deadline=deadline,
+        topic=_text(record, "topic", where),
+        icon=DEFAULT_ICON[goal_type],
+        completed_at=_optional_instant(record, "completed_at", where),
+    )
+
+
+def to_unlock(record: Mapping[str, Any], *, index: int) -> tuple[str, datetime]:
+    """An ACHIEVEMENTS record as the unlock it describes: the achievement's id and when."""
+    where = f"achievements[{index}]"
+    return _text(record, "id", where, required=True), _instant(record, "unlocked_at", where)
+
+
+def to_insight(record: Mapping[str, Any], *, index: int) -> dict[str, Any]:
+    """An INSIGHTS record as the stored insight's values (what the record does not hold — its icon,
+    link and expiry — is left empty)."""
+    where = f"insights[{index}]"
+    data = record.get("data")
+    confidence = record.get("confidence")
+    helpful = record.get("helpful")
+    if (
+        not isinstance(data, dict)
+        or not isinstance(confidence, int | float)
+        or not isinstance(helpful, bool | None)
+    ):
+        raise InvalidInput("data, confidence or helpful has the wrong type", field=where, code="invalid_type")
+    return {
+        "id": _text(record, "id", where, required=True),
+        **{
+            name: _text(record, name, where, required=True)
+            for name in ("rule", "type", "title", "description", "importance")
+        },
+        "confidence": float(confidence),
+        "data": data,
+        "generated_at": _instant(record, "generated_at", where),
+        "viewed_at": _optional_instant(record, "viewed_at", where),
+        "dismissed_at": _optional_instant(record, "dismissed_at", where),
+        "helpful": helpful,
+    }
