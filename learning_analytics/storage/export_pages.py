@@ -36,11 +36,8 @@ class _Sql:
         if self.sqlite:
             # The one blank becomes the T; a zero fraction (only ever at the end) goes.
             return f"replace(replace({column}, ' ', 'T'), '.000000', '') || 'Z'"
-        utc = f"({column} AT TIME ZONE 'UTC')"
-        return (
-            f"""to_char({utc}, 'YYYY-MM-DD"T"HH24:MI:SS') || """
-            f"CASE WHEN to_char({utc}, 'US') = '000000' THEN '' ELSE to_char({utc}, '.US') END || 'Z'"
-        )
+        text = f"""to_char({column} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US')"""
+        return f"replace({text}, '.000000', '') || 'Z'"
 
     def day(self, column: str) -> str:
         return column if self.sqlite else f"to_char({column}, 'YYYY-MM-DD')"
