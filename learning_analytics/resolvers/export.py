@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -184,7 +184,7 @@ async def prepare_export(
     )
 
 
-async def read_ahead(pages: AsyncIterator[T]) -> AsyncIterator[T]:
+async def read_ahead(pages: AsyncIterator[T]) -> AsyncGenerator[T, None]:
     """The items of `pages`, the next one read while the caller works on the current one: the
     database reads a page while the last one is encoded. At most two pages are held; when the
     caller stops early, the read under way is cancelled and `pages` closed."""
@@ -248,18 +248,22 @@ class ExportRun:
                 batch_rows=settings.batch_rows,
                 sqlite_cache_kib=settings.sqlite_cache_kib,
             )
-            async for batch in read_ahead(pages):
-                # A page of thousands of rows takes tens of milliseconds to encode: in a worker thread,
-                # so that the event loop serves other requests meanwhile.
-                if len(batch) > _INLINE_ROWS:
-                    pending += await loop.run_in_executor(_ENCODER_THREAD, encoder.records, section, batch)
-                else:
-                    pending += encoder.records(section, batch)
-                if self.progress is not None:
-                    self.progress(len(batch))
-                while len(pending) >= chunk:
-                    yield self._sent(pending[:chunk])
-                    del pending[:chunk]
+            # Closed at once when the stream is (a client gone): the page being read is cancelled.
+            async with contextlib.aclosing(read_ahead(pages)) as batches:
+                async for batch in batches:
+                    # A page of thousands of rows takes tens of milliseconds to encode: in a worker
+                    # thread, so that the event loop serves other requests meanwhile.
+                    if len(batch) > _INLINE_ROWS:
+                        pending += await loop.run_in_executor(
+                            _ENCODER_THREAD, encoder.records, section, batch
+                        )
+                    else:
+                        pending += encoder.records(section, batch)
+                    if self.progress is not None:
+                        self.progress(len(batch))
+                    while len(pending) >= chunk:
+                        yield self._sent(pending[:chunk])
+                        del pending[:chunk]
             pending += encoder.close_section(section)
         tail, trailer = encoder.finish()
         pending += tail
