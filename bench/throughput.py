@@ -8,7 +8,7 @@ own uvicorn process (one worker, uvloop + httptools) on this machine:
   - rest:          GET /api/analytics/overview?period=30d, cached and uncached, when the route exists.
 Prints req/s, p50 and p99 latency and the ratio of req/s to the ceiling.
 
-    .venv/bin/python bench/throughput.py [--seconds 8] [--connections 8]
+    .venv/bin/python bench/throughput.py [--seconds 8] [--connections 8] [--rounds 3]
 """
 
 from __future__ import annotations
@@ -107,12 +107,19 @@ async def prepare(database_url: str) -> None:
         await rollups.fold(runtime, now=now)
 
 
+def median(values: list[float]) -> float:
+    ordered = sorted(values)
+    mid = len(ordered) // 2
+    return ordered[mid] if len(ordered) % 2 else (ordered[mid - 1] + ordered[mid]) / 2
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
     parser.add_argument("--seconds", type=int, default=8)
     parser.add_argument("--connections", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=3, help="each target measured once a round")
     args = parser.parse_args()
     if shutil.which("wrk") is None:
         raise SystemExit("wrk not found: apt-get install -y wrk")
@@ -126,52 +133,53 @@ def main() -> None:
         f'wrk.method = "POST"\nwrk.headers["Content-Type"] = "application/json"\nwrk.body = [[{body}]]\n'
     )
     env = {**os.environ, "LA_DATABASE_URL": database_url, "LA_SCHEDULER": "off", "LA_LOG_LEVEL": "warning"}
-    results: list[tuple[str, float, float, float]] = []
     run = {"seconds": args.seconds, "connections": args.connections}
 
-    port = free_port()
-    uvicorn = [
-        sys.executable,
-        "-m",
-        "uvicorn",
-        "--app-dir",
-        str(work),
-        "--port",
-        str(port),
-        "--log-level",
-        "warning",
-    ]
-    proc = serve([*uvicorn, "ceiling_app:app"], env, port, "/hello")
+    # Every server runs for the whole measurement (each idle while another is measured), and each round
+    # measures every target once, so the machine's drifting load falls on all of them alike.
+    procs: list[subprocess.Popen[bytes]] = []
+    targets: list[tuple[str, str, Path | None]] = []
     try:
-        results.append(("ceiling: Starlette JSON route", *wrk(f"http://127.0.0.1:{port}/hello", **run)))
-    finally:
-        stop(proc)
-
-    for label, extra in (("cached", {}), ("uncached", {"LA_CACHE__ENABLED": "false"})):
         port = free_port()
-        cli = [sys.executable, "-m", "learning_analytics.cli", "serve", "--port", str(port)]
-        proc = serve(cli, {**env, **extra}, port, "/healthz")
-        try:
+        uvicorn = [sys.executable, "-m", "uvicorn", "--app-dir", str(work), "--port", str(port)]
+        procs.append(serve([*uvicorn, "--log-level", "warning", "ceiling_app:app"], env, port, "/hello"))
+        targets.append(("ceiling: Starlette JSON route", f"http://127.0.0.1:{port}/hello", None))
+        for label, extra in (("cached", {}), ("uncached", {"LA_CACHE__ENABLED": "false"})):
+            port = free_port()
+            cli = [sys.executable, "-m", "learning_analytics.cli", "serve", "--port", str(port)]
+            procs.append(serve(cli, {**env, **extra}, port, "/healthz"))
             base = f"http://127.0.0.1:{port}"
-            results.append((f"GraphQL overview, {label}", *wrk(f"{base}/graphql", script=post, **run)))
+            httpx.post(f"{base}/graphql", json={"query": OVERVIEW}, timeout=30).raise_for_status()
+            httpx.get(f"{base}/api/analytics/overview?period=30d", timeout=30).raise_for_status()
+            targets.append((f"GraphQL overview, {label}", f"{base}/graphql", post))
+            targets.append((f"REST overview, {label}", f"{base}/api/analytics/overview?period=30d", None))
+        measured: dict[str, list[tuple[float, float, float]]] = {name: [] for name, _, _ in targets}
+        for _ in range(args.rounds):
+            for name, url, script in targets:
+                measured[name].append(wrk(url, script=script, **run))
+        for name, url, _ in targets[1::2]:  # the GraphQL target of each application server
+            base = url.rsplit("/graphql", 1)[0]
             lookups = [
                 line for line in httpx.get(f"{base}/metrics", timeout=10).text.splitlines()
                 if line.startswith("analytics_cache_lookups_total")
             ]  # fmt: skip
-            print(f"{label}: {'; '.join(lookups) or 'no cache lookups'}", file=sys.stderr)
-            rest = httpx.get(f"{base}/api/analytics/overview?period=30d", timeout=10)
-            if rest.status_code == 200:
-                results.append(
-                    (f"REST overview, {label}", *wrk(f"{base}/api/analytics/overview?period=30d", **run))
-                )
-        finally:
+            print(f"{name.split(', ')[1]}: {'; '.join(lookups) or 'no cache lookups'}", file=sys.stderr)
+    finally:
+        for proc in procs:
             stop(proc)
-    shutil.rmtree(work, ignore_errors=True)
+        shutil.rmtree(work, ignore_errors=True)
 
-    ceiling = results[0][1]
-    print(f"wrk -t1 -c{args.connections} -d{args.seconds}s, one uvicorn worker each, {os.cpu_count()} cores")
+    ceiling = median([rps for rps, _, _ in measured[targets[0][0]]])
+    print(
+        f"wrk -t1 -c{args.connections} -d{args.seconds}s, {args.rounds} rounds (medians), "
+        f"one uvicorn worker each, {os.cpu_count()} cores"
+    )
     print(f"{'target':34} {'req/s':>9} {'p50 ms':>8} {'p99 ms':>8} {'of ceiling':>11}")
-    for name, rps, p50, p99 in results:
+    for name, _, _ in targets:
+        runs = measured[name]
+        rps = median([r for r, _, _ in runs])
+        p50 = median([p for _, p, _ in runs])
+        p99 = median([p for _, _, p in runs])
         print(f"{name:34} {rps:9.0f} {p50:8.2f} {p99:8.2f} {rps / ceiling:10.1%}")
 
 

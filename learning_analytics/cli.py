@@ -94,7 +94,7 @@ def serve(
     # nothing the app imports imports the command line.
     import uvicorn
 
-    from .app import create_app
+    from .app import create_served_app
     from .jobs import goals as goal_jobs
     from .metrics import MULTIPROCESS_DIR
 
@@ -132,7 +132,7 @@ def serve(
         if not os.environ.get(MULTIPROCESS_DIR):
             os.environ[MULTIPROCESS_DIR] = tempfile.mkdtemp(prefix="la-metrics-")
         uvicorn.run(
-            "learning_analytics.app:create_app",
+            "learning_analytics.app:create_served_app",
             factory=True,
             workers=workers,
             host=host,
@@ -141,7 +141,9 @@ def serve(
             proxy_headers=True,
         )
         return
-    uvicorn.run(create_app(settings), host=host, port=port, log_level=settings.log_level, proxy_headers=True)
+    uvicorn.run(
+        create_served_app(settings), host=host, port=port, log_level=settings.log_level, proxy_headers=True
+    )
 
 
 @db_app.command("analyze")

@@ -111,6 +111,19 @@ def cache_lookup(lookup: CacheLookup) -> None:
     _child(CACHE_LOOKUPS, result).inc()
 
 
+def cache_hit() -> None:
+    """A fresh hit answered before routing (`edge.hits`)."""
+    _child(CACHE_LOOKUPS, "hit").inc()
+
+
+def answered(path: str, status: int, seconds: float) -> None:
+    """A request answered before this module's middleware ran (`edge.hits`), counted as it would."""
+    endpoint = endpoint_of(path)
+    if endpoint is not None:
+        _child(REQUESTS, endpoint, str(status)).inc()
+        _child(LATENCY, endpoint).observe(seconds)
+
+
 def ingested(summary: IngestSummary | None) -> None:
     """Count a batch's accepted and duplicate items, or a refused batch (None)."""
     if summary is None:

@@ -108,6 +108,19 @@ class ResponseCache:
         self.stats.misses += 1
         return CacheLookup(key, generation)
 
+    async def fresh(self, user_id: str, key: bytes) -> Entry | None:
+        """The entry of (user, key) when it is within its TTL, counted as a hit; otherwise None,
+        counted as nothing (the caller then goes the full way, whose `lookup` counts and claims it).
+        This is the cheap first look of a request that can be answered before routing."""
+        try:
+            _, entry = await self.backend.get(user_id, key)
+        except Exception:  # as in `lookup`, which the full way runs next and which logs the failure
+            return None
+        if entry is None or entry.freshness(self.clock()) is not Freshness.FRESH:
+            return None
+        self.stats.hits += 1
+        return entry
+
     async def store(
         self,
         user_id: str,

@@ -26,7 +26,7 @@ class Freshness(Enum):
 
 @dataclass(frozen=True, slots=True)
 class Entry:
-    body: bytes  # as computed: every `"cached":false` in it is the answer's own meta
+    body: bytes  # as a fresh hit serves it: the answer's own `"cached":false` flags set to true
     content_type: str
     created: float  # seconds since the epoch, on the cache's clock
     ttl: int
@@ -38,8 +38,11 @@ class Entry:
     def make(
         cls, body: bytes, *, content_type: str, created: float, ttl: int, swr: int, generation: str
     ) -> Entry:
-        digest = hashlib.blake2b(body, digest_size=12).hexdigest()
-        return cls(body, content_type, created, ttl, swr, generation, f'W/"{digest}"')
+        # Kept as a hit serves it (`cached` true), so a fresh hit copies nothing: an entry only ever
+        # answers requests after the one that computed it.
+        served = body.replace(_UNCACHED, _CACHED)
+        digest = hashlib.blake2b(served, digest_size=12).hexdigest()
+        return cls(served, content_type, created, ttl, swr, generation, f'W/"{digest}"')
 
     @property
     def size(self) -> int:
@@ -55,8 +58,7 @@ class Entry:
 
     def served_body(self, *, stale: bool) -> bytes:
         """The body as served from the cache: `cached` true, and `stale` true when past the TTL."""
-        body = self.body.replace(_UNCACHED, _CACHED)
-        return body.replace(_FRESH, _STALE) if stale else body
+        return self.body.replace(_FRESH, _STALE) if stale else self.body
 
     def encode(self) -> bytes:
         """Header line (JSON) then the body, for a shared store."""
@@ -78,6 +80,8 @@ class Entry:
         header, _, body = raw.partition(b"\n")
         try:
             h = orjson.loads(header)
-            return cls(body, h["ct"], float(h["t"]), int(h["ttl"]), int(h["swr"]), str(h["g"]), h["etag"])
+            # (an entry stored by an earlier version holds the body as computed: serve it as a hit)
+            served = body.replace(_UNCACHED, _CACHED)
+            return cls(served, h["ct"], float(h["t"]), int(h["ttl"]), int(h["swr"]), str(h["g"]), h["etag"])
         except (orjson.JSONDecodeError, KeyError, TypeError, ValueError):
             return None

@@ -10,8 +10,10 @@ rebinding, and gets 421 Misdirected Request.
 from __future__ import annotations
 
 from starlette.datastructures import Headers, QueryParams
+from starlette.responses import Response
 from starlette.types import ASGIApp, Receive, Scope, Send
 
+from ..domain.models import User
 from ..resolvers.auth import Unauthenticated, keys_required, single_user, user_for_authorization
 from .errors import edge_error
 from .hosts import host_allowed
@@ -40,6 +42,44 @@ def is_graphiql_page(scope: Scope, headers: Headers) -> bool:
     )
 
 
+def _refused_host(scope: Scope, headers: Headers) -> Response:
+    return edge_error(
+        scope,
+        421,
+        code="misdirected_request",
+        message=(
+            f"this server answers as localhost only (Host {headers.get('host')!r} refused): "
+            "without API keys it acts as the default user, so only loopback names "
+            "or LA_ALLOWED_HOSTS may reach it"
+        ),
+        field="Host",
+    )
+
+
+async def identify(scope: Scope, headers: Headers) -> User | Response | None:
+    """The caller of a request: its user; None for a public path asked without a valid key; or the
+    refusal to answer (421 for a foreign Host in single-user mode, 401 without a valid key)."""
+    runtime = scope["app"].state.runtime
+    if not await keys_required(runtime):
+        server = scope.get("server")
+        allowed = host_allowed(
+            headers.get("host"),
+            server_port=server[1] if server else None,
+            allowed=runtime.settings.allowed_hosts,
+        )
+        if not allowed and scope["path"] not in PROBE_PATHS:
+            return _refused_host(scope, headers)
+        return await single_user(runtime)
+    try:
+        return await user_for_authorization(runtime, headers.get("authorization"))
+    except Unauthenticated as e:
+        if _is_public(scope, headers):
+            return None
+        response = edge_error(scope, 401, code="unauthenticated", message=str(e), field="Authorization")
+        response.headers["WWW-Authenticate"] = "Bearer"
+        return response
+
+
 class AuthMiddleware:
     def __init__(self, app: ASGIApp) -> None:
         self.app = app
@@ -48,42 +88,9 @@ class AuthMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        headers = Headers(scope=scope)
-        runtime = scope["app"].state.runtime
-        state = scope.setdefault("state", {})
-        if not await keys_required(runtime):
-            server = scope.get("server")
-            allowed = host_allowed(
-                headers.get("host"),
-                server_port=server[1] if server else None,
-                allowed=runtime.settings.allowed_hosts,
-            )
-            if not allowed and scope["path"] not in PROBE_PATHS:
-                response = edge_error(
-                    scope,
-                    421,
-                    code="misdirected_request",
-                    message=(
-                        f"this server answers as localhost only (Host {headers.get('host')!r} refused): "
-                        "without API keys it acts as the default user, so only loopback names "
-                        "or LA_ALLOWED_HOSTS may reach it"
-                    ),
-                    field="Host",
-                )
-                await response(scope, receive, send)
-                return
-            state["user"] = await single_user(runtime)
-            await self.app(scope, receive, send)
+        caller = await identify(scope, Headers(scope=scope))
+        if isinstance(caller, Response):
+            await caller(scope, receive, send)
             return
-        try:
-            state["user"] = await user_for_authorization(runtime, headers.get("authorization"))
-        except Unauthenticated as e:
-            if not _is_public(scope, headers):
-                response = edge_error(
-                    scope, 401, code="unauthenticated", message=str(e), field="Authorization"
-                )
-                response.headers["WWW-Authenticate"] = "Bearer"
-                await response(scope, receive, send)
-                return
-            state["user"] = None
+        scope.setdefault("state", {})["user"] = caller
         await self.app(scope, receive, send)

@@ -38,6 +38,21 @@ HTML_CSP = (
 )
 
 
+_SECURITY_RAW = [(name.encode(), value.encode()) for name, value in SECURITY_HEADERS.items()]
+_CSP_RAW = {True: HTML_CSP.encode(), False: API_CSP.encode()}
+
+
+def edge_headers(rid: str, content_type: str | None) -> list[tuple[bytes, bytes]]:
+    """The headers this middleware adds, as raw ASGI pairs: for an answer sent before it runs
+    (`edge.hits`), which must leave carrying the same ones."""
+    is_html = media.media_type(content_type) == "text/html"
+    return [
+        (b"x-request-id", rid.encode()),
+        *_SECURITY_RAW,
+        (b"content-security-policy", _CSP_RAW[is_html]),
+    ]
+
+
 class BodyTooLarge(Exception):
     """Raised from `receive` once a streamed body passes the limit; the middleware answers 413."""
 

@@ -36,3 +36,8 @@ async def schema_revision(runtime: Runtime) -> str | None:
 async def analyze(runtime: Runtime) -> None:
     """Refresh the planner's statistics (ANALYZE), as both databases advise after a bulk load."""
     await maintenance.analyze(runtime.db)
+
+
+async def upgrade(runtime: Runtime) -> None:
+    """Apply the schema migrations up to the newest revision (nothing when it is there already)."""
+    await migrate.upgrade(runtime.db)

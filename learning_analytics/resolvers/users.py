@@ -33,6 +33,20 @@ async def get_user(runtime: Runtime, *, user_id: str) -> User:
     return user
 
 
+async def ensure_learner(runtime: Runtime, *, user_id: str, now: datetime) -> User:
+    """The user with this id, created on first use (named after its id, in the default timezone); an
+    existing user is left as it is. An empty or over-long id is refused (InvalidInput on `user_id`)."""
+    if not user_id or len(user_id) > runtime.settings.limits.max_id_length:
+        raise InvalidInput(
+            f"a user id has 1 to {runtime.settings.limits.max_id_length} characters",
+            field="user_id",
+            code="invalid_id",
+        )
+    return await user_store.ensure_user(
+        runtime.db, user_id=user_id, name=user_id, timezone=runtime.settings.default_timezone, now=now
+    )
+
+
 async def all_users(runtime: Runtime) -> list[User]:
     """Every user, oldest first."""
     return await user_store.list_users(runtime.db)

@@ -42,6 +42,7 @@ class Endpoint:
     path_params: tuple[str, ...] = ()
     status: int = 200
     tag: str = "analytics"
+    cache: str | None = None  # the CACHE_CONFIG kind a GET is cached under
 
 
 ENDPOINTS: list[Endpoint] = []
@@ -95,6 +96,7 @@ def endpoint(
                 body=body,
                 path_params=tuple(path_params),
                 status=status,
+                cache=cache if method == "GET" else None,
             )
         )
         return served

@@ -30,6 +30,7 @@ from graphql import (
     parse,
     print_ast,
 )
+from starlette.datastructures import Headers, QueryParams
 from starlette.requests import Request
 
 from ..cache import CachePolicy, policy_for
@@ -195,20 +196,29 @@ def _variables(value: object) -> tuple[dict[str, Any] | None, bytes] | None:
 async def graphql_call(request: Request) -> GraphQLCall | None:
     """The query, variables and operation name of a plain GET or JSON POST; None for anything else
     (a batch, a multipart upload, extensions such as persisted queries, a body that is not JSON)."""
-    if request.method == "POST":
-        if media.media_type(request.headers.get("content-type")) != media.JSON:
+    if request.method == "POST" and media.media_type(request.headers.get("content-type")) == media.JSON:
+        body = await request.body()
+    else:
+        body = b""
+    return call_of(request.method, request.headers, request.scope.get("query_string", b""), body)
+
+
+def call_of(method: str, headers: Headers, query_string: bytes, body: bytes) -> GraphQLCall | None:
+    """`graphql_call` of a request's parts, its body already read (for a POST)."""
+    if method == "POST":
+        if media.media_type(headers.get("content-type")) != media.JSON:
             return None
         try:
-            body = orjson.loads(await request.body())
+            parsed = orjson.loads(body)
         except orjson.JSONDecodeError:
             return None
-        if not isinstance(body, dict) or not body.keys() <= {"query", "variables", "operationName"}:
+        if not isinstance(parsed, dict) or not parsed.keys() <= {"query", "variables", "operationName"}:
             return None
-        query, operation_name = body.get("query"), body.get("operationName")
-        variables = _variables(body.get("variables"))
-    elif request.method == "GET":
-        params = request.query_params
-        if "text/html" in request.headers.get("accept", "") or not params.keys() <= {
+        query, operation_name = parsed.get("query"), parsed.get("operationName")
+        variables = _variables(parsed.get("variables"))
+    elif method == "GET":
+        params = QueryParams(query_string)
+        if "text/html" in headers.get("accept", "") or not params.keys() <= {
             "query",
             "variables",
             "operationName",

@@ -18,14 +18,15 @@ from strawberry.http import GraphQLHTTPResponse
 from strawberry.types import ExecutionResult
 
 from .. import metrics
-from ..cache import CacheLookup, Freshness, ResponseCache
+from ..cache import CacheLookup, Entry, Freshness, ResponseCache
 from ..cache.core import cache_key
 from ..config import LimitSettings
 from ..domain.models import User
+from ..edge.hits import Asked, Hit
 from ..resolvers.context import Context, build_context
 from ..resolvers.runtime import DatabaseBusy, Runtime
 from .http import GraphQLOverHTTP
-from .response_cache import GraphQLCall, Plan, Plans, graphql_call, response_type
+from .response_cache import GraphQLCall, Plan, Plans, call_of, graphql_call, response_type
 
 SERVICE_BUSY = "SERVICE_BUSY"
 # An answer served from the cache says so in `extensions.cache` (a computed answer has no such entry).
@@ -46,12 +47,9 @@ class Cacheable:
     content_type: str
 
 
-async def send_cached(send: Send, lookup: CacheLookup, *, now: float) -> None:
-    """Send the stored answer, `cached` (and past its TTL, `stale`) set in its meta and extensions:
-    straight to the ASGI server, since a hit must cost as little as possible."""
-    entry = lookup.entry
-    assert entry is not None
-    stale = lookup.freshness is Freshness.STALE
+def cached_answer(entry: Entry, *, now: float, stale: bool) -> tuple[bytes, list[tuple[bytes, bytes]]]:
+    """The stored answer as served, `cached` (and past its TTL, `stale`) set in its meta and
+    extensions, with its headers."""
     # The stored body is `{"data":…}` (an answer with extensions of its own is never stored).
     body = entry.served_body(stale=stale)[:-1] + (_STALE_EXTENSION if stale else _HIT_EXTENSION)
     headers = [
@@ -60,8 +58,30 @@ async def send_cached(send: Send, lookup: CacheLookup, *, now: float) -> None:
         (b"age", str(max(0, int(now - entry.created))).encode()),
         (b"x-cache", b"STALE" if stale else b"HIT"),
     ]
+    return body, headers
+
+
+async def send_cached(send: Send, lookup: CacheLookup, *, now: float) -> None:
+    """Send a stored answer straight to the ASGI server, since a hit must cost as little as possible."""
+    entry = lookup.entry
+    assert entry is not None
+    body, headers = cached_answer(entry, now=now, stale=lookup.freshness is Freshness.STALE)
     await send({"type": "http.response.start", "status": 200, "headers": headers})
     await send({"type": "http.response.body", "body": body})
+
+
+def _key(runtime: Runtime, user: User, call: GraphQLCall, plan: Plan, content_type: str) -> bytes:
+    today = runtime.clock().astimezone(ZoneInfo(user.timezone)).date()
+    return cache_key(
+        b"graphql",
+        content_type,
+        user.id,
+        user.timezone,
+        today.isoformat(),
+        plan.document_hash,
+        call.variables_key,
+        call.operation_name or "",
+    )
 
 
 class GraphQLApp(GraphQLOverHTTP):
@@ -120,22 +140,33 @@ class GraphQLApp(GraphQLOverHTTP):
         if plan is None:
             return None
         content_type = response_type(request.headers.get("accept"))
-        today = runtime.clock().astimezone(ZoneInfo(user.timezone)).date()
-        key = cache_key(
-            b"graphql",
-            content_type,
-            user.id,
-            user.timezone,
-            today.isoformat(),
-            plan.document_hash,
-            call.variables_key,
-            call.operation_name or "",
-        )
+        key = _key(runtime, user, call, plan, content_type)
         lookup = await runtime.cache.lookup(user.id, key)
         if lookup is None:
             return None
         metrics.cache_lookup(lookup)
         return Cacheable(call, plan, user, lookup, content_type)
+
+    async def find_hit(self, asked: Asked) -> Hit | None:
+        """The fast way's finder (`edge.hits`): a fresh stored answer to this request, as `__call__`
+        would serve it, or None."""
+        runtime: Runtime = asked.scope["app"].state.runtime
+        if not runtime.cache.enabled:
+            return None
+        call = call_of(asked.scope["method"], asked.headers, asked.scope.get("query_string", b""), asked.body)
+        if call is None:
+            return None
+        plan = self.plans.plan(call.query, call.operation_name)
+        if plan is None:
+            return None
+        content_type = response_type(asked.headers.get("accept"))
+        entry = await runtime.cache.fresh(asked.user.id, _key(runtime, asked.user, call, plan, content_type))
+        if entry is None:
+            return None
+        metrics.cache_hit()
+        metrics.graphql_operation(plan.label, "cached")
+        body, headers = cached_answer(entry, now=runtime.cache.clock(), stale=False)
+        return Hit(200, headers, body, entry.content_type)
 
     async def _refresh(self, runtime: Runtime, cacheable: Cacheable) -> None:
         """Recompute a stale answer after serving it, and keep the new one (stale-while-revalidate)."""

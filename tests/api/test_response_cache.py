@@ -4,6 +4,7 @@ cache's clock, and no answer ever crosses learners."""
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import AsyncIterator, Iterator
@@ -18,13 +19,15 @@ from conftest import StatementCounter
 from sqlalchemy import event
 from support import client_for
 
-from learning_analytics.config import CacheSettings, Settings
+from learning_analytics.config import AuthMode, CacheSettings, Settings
 from learning_analytics.domain.models import EventBatch, SessionInput
 from learning_analytics.resolvers import overview as overview_resolver
 from learning_analytics.resolvers import rollups
 from learning_analytics.resolvers.context import build_context
 from learning_analytics.resolvers.ingest import ingest_batch
 from learning_analytics.resolvers.runtime import Runtime
+from learning_analytics.rest import cache as rest_cache
+from learning_analytics.schema import view as graphql_view
 from learning_analytics.storage import users
 
 REDIS_URL = os.environ.get("LA_TEST_REDIS_URL", "redis://127.0.0.1:6379/0")
@@ -286,3 +289,121 @@ async def test_a_query_sent_by_get_is_cached_and_keyed_on_its_variables(service:
 
     assert [meta(r)["cached"] for r in (first, again, other)] == [False, True, False]
     assert total(again) == total(other) == 3
+
+
+# The fast way (`edge.hits`): a fresh hit is answered before the metrics, edge and authentication
+# middleware and the routing run, with exactly what they would have added, and nothing else changes.
+
+
+@contextmanager
+def full_way_forbidden(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """While active, a cached answer served by the routes' own hit code fails the test."""
+
+    def refuse(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("a fresh hit went the full way")
+
+    monkeypatch.setattr(rest_cache, "_served", refuse)
+    monkeypatch.setattr(graphql_view, "send_cached", refuse)
+    yield
+    monkeypatch.undo()
+
+
+async def counters(client: httpx.AsyncClient) -> dict[str, float]:
+    """The request and cache-lookup counters of /metrics, by sample line."""
+    text = (await client.get("/metrics")).text
+    wanted = ("analytics_dashboard_requests_total{", "analytics_cache_lookups_total{")
+    return {
+        line.rsplit(" ", 1)[0]: float(line.rsplit(" ", 1)[1])
+        for line in text.splitlines()
+        if line.startswith(wanted)
+    }
+
+
+EDGE_HEADERS = {"x-request-id", "x-content-type-options", "referrer-policy", "x-frame-options"}
+
+
+async def test_a_fresh_hit_is_answered_before_routing_with_the_edge_headers_and_counted(
+    service: Service, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rest_url = "/api/analytics/overview?period=7d"
+    rest_miss = await service.client.get(rest_url, headers=service.auth("ada"))
+    graphql_miss = await service.overview("ada")
+    before = await counters(service.client)
+    with full_way_forbidden(monkeypatch):
+        rest_hit = await service.client.get(
+            rest_url, headers={**service.auth("ada"), "X-Request-ID": "trace-7"}
+        )
+        graphql_hit = await service.overview("ada")
+        not_modified = await service.client.get(
+            rest_url, headers={**service.auth("ada"), "If-None-Match": rest_miss.headers["etag"]}
+        )
+    after = await counters(service.client)
+
+    def grew(sample: str) -> float:
+        return after.get(sample, 0.0) - before.get(sample, 0.0)
+
+    assert rest_hit.status_code == 200 and rest_hit.headers["x-cache"] == "HIT"
+    assert rest_hit.json() == {**rest_miss.json(), "meta": {**rest_miss.json()["meta"], "cached": True}}
+    assert rest_hit.headers["etag"] == rest_miss.headers["etag"]
+    assert rest_hit.headers["x-request-id"] == "trace-7"
+    assert rest_hit.headers["content-security-policy"] == "default-src 'none'; frame-ancestors 'none'"
+    assert int(rest_hit.headers["content-length"]) == len(rest_hit.content)
+    for r in (rest_hit, graphql_hit, not_modified):
+        assert r.headers.keys() >= EDGE_HEADERS, r.headers
+    assert graphql_hit.json()["data"] == {
+        "overview": {**graphql_miss.json()["data"]["overview"], "meta": {"cached": True, "stale": False}}
+    }
+    assert (not_modified.status_code, not_modified.content) == (304, b"")
+    assert not_modified.headers["etag"] == rest_miss.headers["etag"]
+    # Counted as the metrics middleware counts the full way: by endpoint and status, and as hits.
+    assert grew('analytics_dashboard_requests_total{endpoint="/api/analytics/overview",status="200"}') == 1
+    assert grew('analytics_dashboard_requests_total{endpoint="/api/analytics/overview",status="304"}') == 1
+    assert grew('analytics_dashboard_requests_total{endpoint="/graphql",status="200"}') == 1
+    assert grew('analytics_cache_lookups_total{result="hit"}') == 3
+
+
+async def test_the_fast_way_refuses_what_the_full_way_refuses(service: Service) -> None:
+    await service.overview("ada")  # ada's answer is in the cache from here on
+    await service.client.get("/api/analytics/overview?period=7d", headers=service.auth("ada"))
+    body = json.dumps({"query": OVERVIEW}).encode()
+    limit = service.runtime.settings.max_body_bytes
+
+    no_key = await service.client.post("/graphql", content=body, headers={"Content-Type": "application/json"})
+    bad_key = await service.client.get(
+        "/api/analytics/overview?period=7d", headers={"Authorization": "Bearer nope"}
+    )
+    as_text = await service.client.post(
+        "/graphql", content=body, headers={**service.auth("ada"), "Content-Type": "text/plain"}
+    )
+    padded = body[:-1] + b" " * limit + b"}"
+    too_large = await service.client.post(
+        "/graphql", content=padded, headers={**service.auth("ada"), "Content-Type": "application/json"}
+    )
+
+    async def streamed() -> AsyncIterator[bytes]:  # no Content-Length: the fast way leaves it alone
+        yield body[:10]
+        yield body[10:]
+
+    chunked = await service.client.post(
+        "/graphql", content=streamed(), headers={**service.auth("ada"), "Content-Type": "application/json"}
+    )
+
+    assert [r.status_code for r in (no_key, bad_key)] == [401, 401]
+    assert bad_key.json()["error"]["field"] == "Authorization" and "data" not in no_key.json()
+    assert as_text.status_code == 415 and too_large.status_code == 413
+    assert chunked.status_code == 200 and meta(chunked) == {"cached": True, "stale": False}
+    for r in (no_key, bad_key, as_text, too_large, chunked):
+        assert r.headers.keys() >= EDGE_HEADERS, r.headers
+
+
+async def test_without_keys_a_foreign_host_is_refused_even_for_a_cached_answer(
+    settings: Settings, runtime: Runtime
+) -> None:
+    open_settings = settings.model_copy(update={"auth": AuthMode.OFF})
+    async with client_for(open_settings) as client:
+        url = "/api/analytics/overview?period=7d"
+        first, second = await client.get(url), await client.get(url)
+        foreign = await client.get(url, headers={"Host": "rebound.example"})
+
+    assert (first.headers["x-cache"], second.headers["x-cache"]) == ("MISS", "HIT")
+    assert foreign.status_code == 421 and foreign.json()["error"]["field"] == "Host"
