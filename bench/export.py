@@ -10,6 +10,7 @@ with no encoding (`--measure pages`). The process's RSS before the export starts
 `base`. The database is reused when it already holds the history.
 
     .venv/bin/python bench/export.py                          # SQLite, bench/.data/export-1000000.db
+    createdb -h 127.0.0.1 -U postgres la_bench   # once: the bench fills an existing database
     .venv/bin/python bench/export.py --database-url postgresql+asyncpg://postgres@127.0.0.1/la_bench
 """
 
