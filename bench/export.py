@@ -2,12 +2,16 @@
 learner holding `--exchanges` exchanges (default 1,000,000) in every format: rows/s and peak memory.
 
 Each large export runs in its own process (`--measure FORMAT`), which streams the export to
-/dev/null and reports its time and peak RSS; the reference, measured the same way side by side, is
-a keyset scan of the same rows with no encoding (`--measure scan`), and the process's RSS before the
-export starts is reported as `base`. The database is reused when it already holds the history.
+/dev/null and reports its time and peak RSS (VmHWM); `cli` runs `learning-analytics export --format
+ndjson` itself, its peak RSS taken by wait4. Two references are measured the same way side by side:
+reading the same rows by keyset pages through SQLAlchemy rows with no encoding (`--measure
+sqlalchemy`, how exports read before), and reading them through the driver as exports now do, still
+with no encoding (`--measure pages`). The process's RSS before the export starts is reported as
+`base`. The database is reused when it already holds the history.
 
     .venv/bin/python bench/export.py                          # SQLite, bench/.data/export-1000000.db
-    .venv/bin/python bench/export.py --exchanges 200000 --database-url postgresql+asyncpg://postgres@127.0.0.1/la_bench
+    createdb -h 127.0.0.1 -U postgres la_bench   # once: the bench fills an existing database
+    .venv/bin/python bench/export.py --database-url postgresql+asyncpg://postgres@127.0.0.1/la_bench
 """
 
 from __future__ import annotations
@@ -15,27 +19,24 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import subprocess
 import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import func, select
-
+# What a measuring process imports is what it measures: the export's modules only (no numpy, scipy or
+# Strawberry); loading the demo and ingestion happens in the parent.
 from learning_analytics.config import Settings
 from learning_analytics.domain.export import ExportFormat, ExportSection
-from learning_analytics.domain.models import EventBatch, ExchangeInput, Quality, SessionInput
 from learning_analytics.domain.periods import Period
-from learning_analytics.resolvers import database, export
+from learning_analytics.resolvers import export
 from learning_analytics.resolvers.context import build_context
-from learning_analytics.resolvers.demo import load_demo
-from learning_analytics.resolvers.ingest import ingest_batch
-from learning_analytics.resolvers.rollups import fold
 from learning_analytics.resolvers.runtime import Runtime, open_runtime
 from learning_analytics.storage import export as export_store
 from learning_analytics.storage import users
-from learning_analytics.storage.tables import exchanges_t
 
 HERE = Path(__file__).parent
 LEARNER = "bulk"
@@ -50,6 +51,14 @@ def settings_for(url: str) -> Settings:
 
 async def ensure_bulk(runtime: Runtime, *, exchanges: int, now: datetime) -> None:
     """One learner with `exchanges` exchanges (20 a session, a topic each, a short text) over 365 days."""
+    from sqlalchemy import func, select
+
+    from learning_analytics.domain.models import EventBatch, ExchangeInput, Quality, SessionInput
+    from learning_analytics.resolvers import database
+    from learning_analytics.resolvers.ingest import ingest_batch
+    from learning_analytics.resolvers.rollups import fold
+    from learning_analytics.storage.tables import exchanges_t
+
     async with runtime.db.read() as conn:
         held = int(
             (await conn.execute(select(func.count()).where(exchanges_t.c.user_id == LEARNER))).scalar_one()
@@ -86,6 +95,9 @@ async def ensure_bulk(runtime: Runtime, *, exchanges: int, now: datetime) -> Non
 
 async def demo_exports(runtime: Runtime, now: datetime) -> None:
     """The demo learner's 30-day exports, timed in process (the seed's budget: 5 s)."""
+    from learning_analytics.resolvers.demo import load_demo
+    from learning_analytics.resolvers.rollups import fold
+
     if await users.get_user(runtime.db, user_id="demo-1") is None and not any(
         u.id.startswith("demo") for u in await users.list_users(runtime.db)
     ):
@@ -116,26 +128,59 @@ def _status_mb(field: str) -> float:
     return float("nan")
 
 
+async def _sqlalchemy_pages(runtime: Runtime, window: export_store.ExportWindow, batch_rows: int) -> int:
+    """The raw sections read as exports read them before: keyset pages of SQLAlchemy rows."""
+    from sqlalchemy import select, tuple_
+
+    from learning_analytics.storage.tables import exchanges_t, feedback_t, sessions_t
+
+    rows = 0
+    for table in (sessions_t, exchanges_t, feedback_t):
+        after: tuple[Any, str] | None = None
+        while True:
+            lower = window.start if after is None else after[0]
+            query = select(table).where(
+                table.c.user_id == window.user_id, table.c.local_day >= lower, table.c.local_day <= window.end
+            )
+            if after is not None:
+                query = query.where(tuple_(table.c.local_day, table.c.id) > tuple_(*after))
+            query = query.order_by(table.c.local_day, table.c.id).limit(batch_rows)
+            async with runtime.db.read() as conn:
+                page = (await conn.execute(query)).mappings().all()
+            rows += len(page)
+            if len(page) < batch_rows:
+                break
+            after = (page[-1]["local_day"], page[-1]["id"])
+    return rows
+
+
 async def measure(url: str, what: str) -> dict[str, float]:
     base = _status_mb("VmRSS")
     async with open_runtime(settings_for(url), upgrade=False) as runtime:
         user = await users.get_user(runtime.db, user_id=LEARNER)
         assert user is not None
         ctx = build_context(runtime, user, now=datetime.now(UTC))
+        batch_rows = runtime.settings.export.batch_rows
+        window = export_store.ExportWindow(
+            user_id=LEARNER,
+            start=datetime(1970, 1, 1).date(),
+            end=ctx.now.date() + timedelta(days=1),
+            since=None,
+            until=None,
+        )
         started = time.perf_counter()
         rows = 0
         size = 0
-        if what == "scan":
-            window = export_store.ExportWindow(
-                user_id=LEARNER,
-                start=datetime(1970, 1, 1).date(),
-                end=ctx.now.date() + timedelta(days=1),
-                since=None,
-                until=None,
-            )
+        if what == "sqlalchemy":
+            rows = await _sqlalchemy_pages(runtime, window, batch_rows)
+        elif what == "pages":
             for section in SECTIONS:
-                async for batch in export_store._keyset(
-                    runtime.db, export_store._RAW[section], window, runtime.settings.export.batch_rows
+                async for batch in export_store.stream_section(
+                    runtime.db,
+                    window=window,
+                    section=section,
+                    batch_rows=batch_rows,
+                    sqlite_cache_kib=runtime.settings.export.sqlite_cache_kib,
                 ):
                     rows += len(batch)
         else:
@@ -157,6 +202,44 @@ async def measure(url: str, what: str) -> dict[str, float]:
         "base_mb": base,
         "peak_mb": peak,
     }
+
+
+# Runs a command and prints its peak RSS (KiB) as wait4 reports it. A small process of its own: a child's
+# ru_maxrss also counts the address space it was forked from until it execs, so forking the command
+# from this bench's large process would report the bench's size.
+_LAUNCHER = """
+import os, subprocess, sys
+child = subprocess.Popen(sys.argv[1:], stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+out = child.stdout.read()
+_, status, usage = os.wait4(child.pid, 0)
+sys.stdout.write(f"{os.waitstatus_to_exitcode(status)} {usage.ru_maxrss}\\n" + out.decode())
+"""
+
+
+def measure_cli(url: str) -> dict[str, float]:
+    """`learning-analytics export --format ndjson` over the last 365 days, in its own process."""
+    cli = Path(sys.executable).with_name("learning-analytics")
+    env = {
+        **os.environ,
+        "LA_DATABASE_URL": url,
+        "LA_EXPORT__MAX_RECORDS": "10000000",
+        "LA_SCHEDULER": "false",
+    }
+    command = [str(cli), "export", "--format", "ndjson", "--period", "365d",
+               "--include", "sessions,exchanges,feedback", "--user", LEARNER, "-o", os.devnull]  # fmt: skip
+    started = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-S", "-c", _LAUNCHER, *command], env=env, capture_output=True, text=True
+    )
+    seconds = time.perf_counter() - started
+    first, _, out = done.stdout.partition("\n")
+    code, max_kib = (int(x) for x in first.split())
+    if code != 0:
+        raise SystemExit(f"learning-analytics export failed: {out}")
+    rows = sum(int(part.split()[0]) for part in out.split("bytes;")[1].split("\n")[0].split(","))
+    size = int(out.split("wrote ")[1].split(": ")[1].split(" bytes")[0])
+    return {"rows": rows, "seconds": seconds, "rows_per_s": rows / seconds, "bytes": size,
+            "base_mb": float("nan"), "peak_mb": max_kib / 1024}  # fmt: skip
 
 
 def main() -> None:
@@ -181,17 +264,21 @@ def main() -> None:
 
     asyncio.run(prepare())
     results = {}
-    for what in ("scan", "ndjson", "csv", "json"):
+    for what in ("sqlalchemy", "pages", "ndjson", "csv", "json", "cli"):
+        if what == "cli":
+            results[what] = measure_cli(url)
+            continue
         out = subprocess.run([sys.executable, __file__, "--measure", what, "--database-url", url],
                              check=True, capture_output=True, text=True)  # fmt: skip
         results[what] = json.loads(out.stdout.strip().splitlines()[-1])
-    scan = results["scan"]["rows_per_s"]
-    print(
-        f"{'':8} {'rows':>10} {'s':>7} {'rows/s':>10} {'vs scan':>8} {'MB out':>8} {'base RSS':>9} {'peak RSS':>9}"
-    )
+    reference, pages = results["sqlalchemy"]["rows_per_s"], results["pages"]["rows_per_s"]
+    print(f"{'':10} {'rows':>10} {'s':>6} {'rows/s':>9} {'/sqlalchemy':>11} {'/pages':>7} {'MB out':>7} "
+          f"{'base RSS':>9} {'peak RSS':>9}")  # fmt: skip
     for what, r in results.items():
-        print(f"{what:8} {r['rows']:>10,.0f} {r['seconds']:>7.1f} {r['rows_per_s']:>10,.0f} "
-              f"{r['rows_per_s'] / scan:>8.2f} {r['bytes'] / 1e6:>8.1f} {r['base_mb']:>8.0f}M {r['peak_mb']:>8.0f}M")  # fmt: skip
+        print(f"{what:10} {r['rows']:>10,.0f} {r['seconds']:>6.1f} {r['rows_per_s']:>9,.0f} "
+              f"{r['rows_per_s'] / reference:>11.2f} {r['rows_per_s'] / pages:>7.2f} {r['bytes'] / 1e6:>7.1f} "
+              f"{r['base_mb']:>8.0f}M {r['peak_mb']:>8.0f}M")  # fmt: skip
+    print(f"load average after: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

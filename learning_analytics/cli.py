@@ -20,16 +20,12 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from . import jobs
 from .config import Settings, get_settings
 from .domain.errors import InvalidInput, NotFound
 from .domain.export import ExportFormat, parse_sections
 from .domain.folds import FoldResult
 from .domain.models import ApiKey, User
 from .domain.periods import Period
-from .jobs import goals as goal_jobs
-from .jobs.fold import close_abandoned
-from .metrics import MULTIPROCESS_DIR
 from .resolvers import auth, database, export, restore, rollups, users
 from .resolvers import cache as response_cache
 from .resolvers.context import build_context
@@ -93,11 +89,14 @@ def serve(
     ),
 ) -> None:
     """Serve the API (GraphQL at /graphql, REST at /api/analytics), upgrading the schema first."""
-    # Loaded here, not for every command: the server and the app (Strawberry, the schema) take a while
-    # to import. Not a cycle: nothing the app imports imports the command line.
+    # Loaded here, not for every command: the server, the app (Strawberry, the schema), the scheduler and
+    # the metrics take a while and tens of MB to import (an export's process stays small). Not a cycle:
+    # nothing the app imports imports the command line.
     import uvicorn
 
     from .app import create_served_app
+    from .jobs import goals as goal_jobs
+    from .metrics import MULTIPROCESS_DIR
 
     settings = get_settings()
     host = host or settings.host
@@ -282,11 +281,16 @@ def users_revoke_key(
 
 @app.command("import")
 def import_events(
-    file: Path = typer.Argument(..., exists=True, dir_okay=False, help="JSON lines, each an events batch."),
+    file: Path = typer.Argument(
+        ...,
+        exists=True,
+        dir_okay=False,
+        help="JSON lines, each an events batch; or an export (JSON, NDJSON, CSV zip).",
+    ),
     user_id: str = typer.Option(auth.DEFAULT_USER_ID, "--user", help="The user the events belong to."),
 ) -> None:
     """Import a JSONL file of event batches (bad lines are reported and skipped, the rest are stored), or
-    a JSON or NDJSON export (its checksum verified first; into the learner it names unless --user)."""
+    a JSON, NDJSON or CSV zip export (verified first; into the learner it names unless --user)."""
     settings = get_settings()
     size = file.stat().st_size
     if restore.is_export(file):
@@ -552,6 +556,10 @@ def cache_clear(
 @app.command()
 def worker() -> None:
     """Run the scheduled jobs (rollup folds, retention) without the API, until Ctrl-C or SIGTERM."""
+    # Loaded here, like the server: the scheduler and the jobs' modules are not needed by other commands.
+    from . import jobs
+    from .jobs.fold import close_abandoned
+
     settings = get_settings()
     if not settings.cache_url:
         err.print(

@@ -157,8 +157,11 @@ class ExportSettings(Section):
     max_days: int = Field(default=365, ge=1)
     max_records: int = Field(default=10_000, ge=1)
     # Raw rows read per statement (keyset pages) and the size of the chunks sent.
-    batch_rows: int = Field(default=2000, ge=1, le=100_000)
+    batch_rows: int = Field(default=10_000, ge=1, le=100_000)
     chunk_bytes: int = Field(default=64 * 1024, ge=1024)
+    # SQLite's page cache (KiB) on the connection while it reads an export's page: a scan reads each
+    # page once, and a full-size cache would only add its 64 MiB to the process.
+    sqlite_cache_kib: int = Field(default=8192, ge=64)
     # The `export` query carries a JSON export inline (`data`) up to this size; past it, only `downloadUrl`.
     inline_max_bytes: int = Field(default=1024 * 1024, ge=0)
     # Insights listed in a weekly or monthly report.

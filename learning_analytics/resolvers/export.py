@@ -3,11 +3,14 @@ the data-rights export (everything held about a learner) and a learner's deletio
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import uuid
-from collections.abc import AsyncIterator, Callable, Sequence
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
@@ -34,6 +37,7 @@ from .calendar import user_today
 from .context import Context
 from .runtime import Runtime
 
+T = TypeVar("T")
 EARLIEST_DAY = date(1970, 1, 1)
 DOWNLOAD_PATH = "/api/analytics/export"
 
@@ -180,6 +184,40 @@ async def prepare_export(
     )
 
 
+async def read_ahead(pages: AsyncIterator[T]) -> AsyncGenerator[T, None]:
+    """The items of `pages`, the next one read while the caller works on the current one: the
+    database reads a page while the last one is encoded. At most two pages are held; when the
+    caller stops early, the read under way is cancelled and `pages` closed."""
+
+    async def following() -> tuple[bool, T | None]:
+        try:
+            return True, await anext(pages)
+        except StopAsyncIteration:
+            return False, None
+
+    task = asyncio.create_task(following())
+    try:
+        while True:
+            more, item = await task
+            if not more:
+                return
+            task = asyncio.create_task(following())
+            yield item  # type: ignore[misc]
+    finally:
+        if not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        await pages.aclose()  # type: ignore[attr-defined]
+
+
+# Batches of up to this many rows are encoded on the event loop (a thread costs more than they do).
+_INLINE_ROWS = 200
+# Larger ones in this one thread, whoever exports: encoding is bound by the interpreter lock, so more
+# threads would not go faster, and each thread that allocates gets its own malloc arena (memory).
+_ENCODER_THREAD = ThreadPoolExecutor(max_workers=1, thread_name_prefix="export-encoder")
+
+
 class ExportRun:
     """One export as a stream of chunks of about `LA_EXPORT__CHUNK_BYTES`, read in batches of
     `LA_EXPORT__BATCH_ROWS` rows. Once the last chunk is out, `trailer` and `size_bytes` are set and the
@@ -198,21 +236,40 @@ class ExportRun:
         settings = self.ctx.settings.export
         prepared = self.prepared
         encoder = encoder_for(prepared.plan.format)
+        chunk = settings.chunk_bytes
+        loop = asyncio.get_running_loop()
         pending = bytearray(encoder.begin(prepared.header))
         for section in prepared.plan.sections:
             pending += encoder.open_section(section)
-            async for records in store.stream_section(
-                self.ctx.db, window=prepared.window, section=section, batch_rows=settings.batch_rows
-            ):
-                pending += encoder.records(section, records)
-                if self.progress is not None:
-                    self.progress(len(records))
-                if len(pending) >= settings.chunk_bytes:
-                    yield self._sent(pending)
-                    pending = bytearray()
+            pages = store.stream_section(
+                self.ctx.db,
+                window=prepared.window,
+                section=section,
+                batch_rows=settings.batch_rows,
+                sqlite_cache_kib=settings.sqlite_cache_kib,
+            )
+            # Closed at once when the stream is (a client gone): the page being read is cancelled.
+            async with contextlib.aclosing(read_ahead(pages)) as batches:
+                async for batch in batches:
+                    # A page of thousands of rows takes tens of milliseconds to encode: in a worker
+                    # thread, so that the event loop serves other requests meanwhile.
+                    if len(batch) > _INLINE_ROWS:
+                        pending += await loop.run_in_executor(
+                            _ENCODER_THREAD, encoder.records, section, batch
+                        )
+                    else:
+                        pending += encoder.records(section, batch)
+                    if self.progress is not None:
+                        self.progress(len(batch))
+                    while len(pending) >= chunk:
+                        yield self._sent(pending[:chunk])
+                        del pending[:chunk]
             pending += encoder.close_section(section)
         tail, trailer = encoder.finish()
         pending += tail
+        while len(pending) > chunk:
+            yield self._sent(pending[:chunk])
+            del pending[:chunk]
         yield self._sent(pending)
         self.trailer = trailer
         header = prepared.header

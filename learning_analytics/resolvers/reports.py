@@ -80,7 +80,7 @@ async def report(ctx: Context, *, period: ReportPeriod) -> ReportAnswer:
     async for batch in export_store.stream_section(
         ctx.db, window=window, section=ExportSection.ACHIEVEMENTS, batch_rows=1000
     ):
-        achievements += batch
+        achievements += batch.records()
     goals = await active_goals(ctx)
     facts = ReportFacts(
         period=period,

@@ -17,8 +17,9 @@ from __future__ import annotations
 import asyncio
 import logging
 import math
+import sqlite3
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, replace
 from typing import Any
@@ -30,6 +31,8 @@ from sqlalchemy.pool import AsyncAdaptedQueuePool
 
 log = logging.getLogger(__name__)
 
+# Each SQLite connection's page cache (KiB): the indexes and hot pages of a learner's reads.
+SQLITE_CACHE_KIB = 65536
 # SQLite calls the progress handler every this many virtual-machine instructions (~1 ms of work):
 # often enough for a timely abort, rarely enough to cost nothing measurable.
 PROGRESS_STEPS = 20_000
@@ -51,15 +54,21 @@ class DatabaseBusy(Exception):
 
 
 def busy_reason(error: BaseException) -> str | None:
-    """Why `error` means the database is busy (pool, statement timeout, lock), or None if it does not."""
+    """Why `error` means the database is busy (pool, statement timeout, lock), or None if it does not.
+    `error` is SQLAlchemy's, or the driver's own (from `Database.driver_rows`)."""
     if isinstance(error, sa_exc.TimeoutError):
         return "no database connection free"
-    if not isinstance(error, sa_exc.DBAPIError):
+    orig: BaseException | None
+    if isinstance(error, sa_exc.DBAPIError):
+        orig = error.orig
+    elif isinstance(error, sqlite3.Error) or hasattr(error, "sqlstate"):
+        orig = error
+    else:
         return None
-    state = getattr(error.orig, "sqlstate", None)
+    state = getattr(orig, "sqlstate", None)
     if state in _BUSY_SQLSTATES:
         return _BUSY_SQLSTATES[state]
-    message = str(error.orig)
+    message = str(orig)
     if "database is locked" in message or "database table is locked" in message:
         return "database locked"
     if message == "interrupted":  # a SQLite statement aborted by the deadline's progress handler
@@ -95,6 +104,8 @@ class Database:
     gate: asyncio.Semaphore | None = None
     # A read connection every `read()` reuses (see `pinned`), instead of one from the pool each time.
     shared: AsyncConnection | None = None
+    # The read statements' timeout (0: none), armed by hand for statements run on the driver itself.
+    statement_timeout_ms: int = 0
 
     @property
     def dialect(self) -> str:
@@ -134,6 +145,38 @@ class Database:
             self._raise_if_busy(e)
             raise
 
+    async def driver_rows(
+        self, sql: str, params: Sequence[Any], *, sqlite_cache_kib: int | None = None
+    ) -> list[Sequence[Any]]:
+        """The rows of one read statement run on the driver itself (aiosqlite or asyncpg) on a pooled
+        read connection: tuples (SQLite) or asyncpg records, with no SQLAlchemy row objects and no type
+        processing, for reads of a million rows. `sql` takes the driver's parameters (`?` or `$1`).
+        The same statement timeout and busy errors as `read()`; the statement is its own transaction.
+        With `sqlite_cache_kib`, the connection's page cache is held to that size for this statement
+        (a long scan then does not fill it with pages read once)."""
+        async with self.read() as conn:
+            fairy = await conn.get_raw_connection()
+            driver: Any = fairy.driver_connection
+            try:
+                if not self.is_sqlite:
+                    return list(await driver.fetch(sql, *params))
+                deadline = fairy.info.get("statement_deadline")
+                if deadline is not None:
+                    deadline[0] = time.monotonic() + self.statement_timeout_ms / 1000
+                if sqlite_cache_kib is None:
+                    return list(await driver.execute_fetchall(sql, params))
+                await driver.execute_fetchall(f"PRAGMA cache_size=-{int(sqlite_cache_kib)}")
+                try:
+                    return list(await driver.execute_fetchall(sql, params))
+                finally:
+                    await driver.execute_fetchall(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
+            except Exception as e:
+                reason = busy_reason(e)
+                if reason is None:
+                    raise
+                log.warning("database busy (%s): answering 503, retry after %d s", reason, self.retry_after)
+                raise DatabaseBusy(reason, retry_after=self.retry_after) from e
+
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncConnection]:
         """A connection inside a write transaction, committed on success and rolled back on error."""
@@ -166,7 +209,7 @@ def _sqlite_pragmas(options: EngineOptions, *, begin: str, statement_timeout_ms:
         cursor.execute(f"PRAGMA busy_timeout={int(options.sqlite_busy_timeout_ms)}")
         cursor.execute(f"PRAGMA synchronous={options.sqlite_synchronous}")
         cursor.execute("PRAGMA temp_store=MEMORY")
-        cursor.execute("PRAGMA cache_size=-65536")
+        cursor.execute(f"PRAGMA cache_size=-{SQLITE_CACHE_KIB}")
         # Checkpoint the WAL every ~40 MB instead of every 4 MB: fewer, larger checkpoints under bulk ingestion.
         cursor.execute("PRAGMA wal_autocheckpoint=10000")
         cursor.close()
@@ -210,7 +253,9 @@ def connect(url: str, options: EngineOptions) -> Database:
             event.listen(engine.sync_engine, "begin", on_begin)
         if timeout_ms:
             event.listen(reader.sync_engine, "before_cursor_execute", _arm_deadline(timeout_ms))
-        return Database(url=url, reader=reader, writer=writer, retry_after=retry_after)
+        return Database(
+            url=url, reader=reader, writer=writer, retry_after=retry_after, statement_timeout_ms=timeout_ms
+        )
     # Reads get the statement timeout; writes (ingestion, folds, migrations) finish what they start,
     # but wait for another transaction's lock no longer than a write waits for its connection.
     read_settings = {"statement_timeout": str(int(timeout_ms))} if timeout_ms else {}
@@ -229,4 +274,6 @@ def connect(url: str, options: EngineOptions) -> Database:
         connect_args={"server_settings": write_settings},
         **pools,
     )
-    return Database(url=url, reader=reader, writer=writer, retry_after=retry_after)
+    return Database(
+        url=url, reader=reader, writer=writer, retry_after=retry_after, statement_timeout_ms=timeout_ms
+    )

@@ -1,50 +1,41 @@
 """Exports read in batches, a learner's rows counted and deleted, and the export history.
 
-Raw sections are read by keyset pagination on (local day, id) — each batch its own short read, so a
-slow download never holds a pooled connection or a transaction — and yielded as records (see
-`domain.export.records.FIELDS`); derived sections are small (one row per day, week, topic, goal…).
+Raw sections are read by keyset pagination on (local day, id) through the driver (`export_pages`) —
+each batch its own short read, so a slow download never holds a pooled connection or a transaction —
+and yielded as batches of rows (see `domain.export.records.FIELDS`); derived sections are small (one
+row per day, week, topic, goal…).
 """
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import AsyncIterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import (
-    Date,
-    String,
-    Table,
-    bindparam,
-    delete,
-    func,
-    insert,
-    select,
-    tuple_,
-    type_coerce,
-    update,
-)
+from sqlalchemy import Table, bindparam, delete, func, insert, select, update
 
 from ..domain.achievements import CATALOG
-from ..domain.export import ExportRecord, ExportSection
-from ..domain.export.records import FIELDS, bucket_records, minutes_between, ratio, rounded
+from ..domain.export import ExportRecord, ExportSection, RecordBatch
+from ..domain.export.records import FIELDS, bucket_records, ratio, rounded
 from ..domain.periods import Granularity
 from .db import Database
+from .export_pages import raw_pages
 from .rollups import reads as rollup_reads
 from .rollups.marks import mark_dirty
+from .sql import insert_for
 from .tables import (
     exchange_topics_t,
     exchanges_t,
     feedback_t,
+    insights_t,
     metadata,
     session_topics_t,
     sessions_t,
     topic_rollups_t,
+    unlocks_t,
     users_t,
 )
-from .types import UTCDateTime
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,146 +102,37 @@ async def count_rows(
 
 
 async def stream_section(
-    db: Database, *, window: ExportWindow, section: ExportSection, batch_rows: int
-) -> AsyncIterator[list[ExportRecord]]:
-    """The section's records in batches of at most `batch_rows`, in a stable order."""
-    if section is ExportSection.SESSIONS:
-        async for batch in _keyset(db, sessions_t, window, batch_rows):
-            yield await _sessions(db, window.user_id, batch)
-    elif section is ExportSection.EXCHANGES:
-        names = [n for n in FIELDS[section] if n != "topics"]
-        async for batch in _keyset(db, exchanges_t, window, batch_rows, names):
-            yield await _exchanges(db, window.user_id, batch)
-    elif section is ExportSection.FEEDBACK:
-        fields = FIELDS[section]
-        async for batch in _keyset(db, feedback_t, window, batch_rows, fields):
-            yield [{name: row[name] for name in fields} for row in batch]
+    db: Database,
+    *,
+    window: ExportWindow,
+    section: ExportSection,
+    batch_rows: int,
+    sqlite_cache_kib: int | None = None,
+) -> AsyncIterator[RecordBatch]:
+    """The section's records in batches of at most `batch_rows`, in a stable order: the raw sections
+    as plain rows read through the driver (see `export_pages`), the derived ones in one batch."""
+    fields = FIELDS[section]
+    if section in _RAW:
+        async for batch in raw_pages(
+            db,
+            user_id=window.user_id,
+            start=window.start,
+            end=window.end,
+            section=section,
+            batch_rows=batch_rows,
+            sqlite_cache_kib=sqlite_cache_kib,
+        ):
+            yield batch
     elif section in (ExportSection.DAILY, ExportSection.WEEKLY):
         granularity = Granularity.DAY if section is ExportSection.DAILY else Granularity.WEEK
         found = await rollup_reads.buckets(
             db, user_id=window.user_id, granularity=granularity, start=window.start, end=window.end
         )
-        yield bucket_records(found, section=section)
+        yield RecordBatch.of(fields, bucket_records(found, section=section))
     elif section is ExportSection.TOPICS:
-        yield await _topics(db, window)
+        yield RecordBatch.of(fields, await _topics(db, window))
     else:
-        yield await _dated(db, window, section)
-
-
-def _sqlite_instant(text: str | None) -> str | None:
-    """A stored SQLite instant ("2026-11-20 09:00:00.000000", UTC) as the canonical export text
-    ("2026-11-20T09:00:00Z", microseconds only when there are some), as orjson writes a datetime."""
-    if text is None:
-        return None
-    fraction = text[20:26]
-    return f"{text[:10]}T{text[11:19]}{'' if not fraction or fraction == '000000' else '.' + fraction}Z"
-
-
-def _columns(table: Table, names: Sequence[str], *, raw_text: bool) -> list[Any]:
-    """The columns to read. With `raw_text` (SQLite), instants and days are read as their stored text,
-    skipping the per-value type processing that would cost more than the rest of the export."""
-    out: list[Any] = []
-    for name in names:
-        column = table.c[name]
-        if raw_text and isinstance(column.type, UTCDateTime | Date):
-            out.append(type_coerce(column, String).label(name))
-        else:
-            out.append(column)
-    return out
-
-
-async def _keyset(
-    db: Database, table: Table, w: ExportWindow, batch_rows: int, names: Sequence[str] | None = None
-) -> AsyncIterator[list[Any]]:
-    """The learner's rows of `table` in [start, end] by (local day, id), `batch_rows` at a time."""
-    raw_text = names is not None and db.is_sqlite
-    columns = _columns(table, names, raw_text=raw_text) if names is not None else [table]
-    instants = [n for n in names or () if isinstance(table.c[n].type, UTCDateTime)] if raw_text else []
-    after: tuple[Any, str] | None = None
-    while True:
-        # One lower bound on the day, so that the (user, local day) index seeks to the last page's day;
-        # with two (the period's start and the page's), SQLite may seek to the start at every page.
-        lower = w.start if after is None else max(w.start, after[0])
-        query = select(*columns).where(
-            table.c.user_id == w.user_id, table.c.local_day >= lower, table.c.local_day <= w.end
-        )
-        if after is not None:
-            query = query.where(tuple_(table.c.local_day, table.c.id) > tuple_(*after))
-        query = query.order_by(table.c.local_day, table.c.id).limit(batch_rows)
-        async with db.read() as conn:
-            rows = (await conn.execute(query)).mappings().all()
-        if not rows:
-            return
-        last = rows[-1]
-        after = (date.fromisoformat(last["local_day"]) if raw_text else last["local_day"], last["id"])
-        if instants:
-            batch = []
-            for row in rows:
-                record = dict(row)
-                for name in instants:
-                    record[name] = _sqlite_instant(record[name])
-                batch.append(record)
-            yield batch
-        else:
-            yield list(rows)
-        if len(rows) < batch_rows:
-            return
-
-
-async def _topics_of(
-    db: Database, table: Table, key: str, user_id: str, rows: Sequence[Any]
-) -> dict[str, list[str]]:
-    """The topics linked to a batch of rows (sessions or exchanges, in local-day order): one read of the
-    links of the batch's days (a link carries its row's local day), keeping those of the batch's rows."""
-    ids = {r["id"] for r in rows}
-    first, last = rows[0]["local_day"], rows[-1]["local_day"]
-    found: defaultdict[str, list[str]] = defaultdict(list)
-    async with db.read() as conn:
-        links = await conn.execute(
-            select(table.c[key], table.c.topic).where(
-                table.c.user_id == user_id, table.c.local_day >= first, table.c.local_day <= last
-            )
-        )
-        for owner, topic in links:
-            if owner in ids:
-                found[owner].append(topic)
-    return found
-
-
-async def _sessions(db: Database, user_id: str, rows: list[Any]) -> list[ExportRecord]:
-    topics = await _topics_of(db, session_topics_t, "session_id", user_id, rows)
-    return [
-        {
-            "id": r["id"],
-            "started_at": r["started_at"],
-            "ended_at": r["ended_at"],
-            "local_day": r["local_day"],
-            "local_hour": r["local_hour"],
-            "duration_minutes": minutes_between(r["started_at"], r["ended_at"]),
-            "total_exchanges": r["reported_exchanges"],
-            "avg_quality_score": r["reported_avg_quality"],
-            "exchange_count": r["exchange_count"],
-            "avg_quality": ratio(r["quality_sum"], r["quality_n"]),
-            "topics": sorted(topics.get(r["id"], ())),
-        }
-        for r in rows
-    ]
-
-
-_EXCHANGE_COLUMNS = FIELDS[ExportSection.EXCHANGES]
-
-
-async def _exchanges(db: Database, user_id: str, rows: list[Any]) -> list[ExportRecord]:
-    topics = await _topics_of(db, exchange_topics_t, "exchange_id", user_id, rows)
-    out: list[ExportRecord] = []
-    for r in rows:
-        # Rows read as text (SQLite) are fresh dicts of exactly the fields already: no copy needed.
-        record = (
-            r if isinstance(r, dict) else {name: r[name] for name in _EXCHANGE_COLUMNS if name != "topics"}
-        )
-        record["topics"] = sorted(topics.get(r["id"], ()))
-        out.append(record)
-    return out
+        yield RecordBatch.of(fields, await _dated(db, window, section))
 
 
 async def _topics(db: Database, w: ExportWindow) -> list[ExportRecord]:
@@ -327,6 +209,28 @@ async def _dated(db: Database, w: ExportWindow, section: ExportSection) -> list[
         for record in records:
             record["confidence"] = rounded(record["confidence"])
     return records
+
+
+async def restore_held(
+    db: Database,
+    *,
+    user_id: str,
+    unlocks: Sequence[tuple[str, datetime]],
+    insights: Sequence[dict[str, Any]],
+) -> None:
+    """Store achievement unlocks and insights read back from an export (one already there is left as
+    it is)."""
+    async with db.write() as conn:
+        if unlocks:
+            await conn.execute(
+                insert_for(conn, unlocks_t).on_conflict_do_nothing(),
+                [{"user_id": user_id, "achievement_id": a, "unlocked_at": at} for a, at in unlocks],
+            )
+        if insights:
+            await conn.execute(
+                insert_for(conn, insights_t).on_conflict_do_nothing(),
+                [{"user_id": user_id, **i} for i in insights],
+            )
 
 
 async def first_day(db: Database, *, user_id: str) -> date | None:
@@ -428,6 +332,7 @@ __all__ = [
     "learner_row_counts",
     "learner_tables",
     "record_export",
+    "restore_held",
     "stream_section",
 ]
 

@@ -289,3 +289,14 @@ async def delete_goal(db: Database, *, user_id: str, goal_id: str) -> bool:
         h = goal_progress_t
         await conn.execute(delete(h).where(h.c.user_id == user_id, h.c.goal_id == goal_id))
     return True
+
+
+async def restore(db: Database, *, user_id: str, goals: Sequence[Goal], now: datetime) -> None:
+    """Store goals read back from an export, ids kept (a goal already there is left as it is), and
+    mark the learner's default goals as created: the restored goals are theirs, none is added on top."""
+    async with db.write() as conn:
+        if goals:
+            await conn.execute(
+                insert_for(conn, goals_t).on_conflict_do_nothing(), [_row(user_id, g, now) for g in goals]
+            )
+        await _mark_defaults(conn, [user_id], now)

@@ -107,3 +107,47 @@ async def test_db_analyze_refreshes_statistics(settings: Settings, runtime: Runt
                 "SELECT count(*) FROM pg_stat_user_tables WHERE relname = 'exchanges' AND last_analyze IS NOT NULL"
             )
         assert stats.scalar_one() >= 1
+
+
+async def test_a_csv_zip_exported_by_the_command_line_imports_back_without_loading_statistics(
+    settings: Settings, runtime: Runtime, tmp_path: Path
+) -> None:
+    from export_data import history, learner, load
+
+    await load(runtime, await learner(runtime, "u1"), history())
+    target = tmp_path / "backup.zip"
+    env_import_times = {"PYTHONPROFILEIMPORTTIME": "1"}
+
+    exported = cli_env(settings, env_import_times, "export", "--format", "csv", "--period", "all", "--user", "u1",
+                       "-o", str(target))  # fmt: skip
+    imported = cli_env(settings, env_import_times, "import", str(target), "--user", "u2")
+
+    checksum = exported.stdout.strip().splitlines()[-1]
+    assert checksum.startswith("sha256:")
+    assert "4 sessions, 6 exchanges, 3 feedback for u2: accepted 13" in imported.stdout
+    assert f"export checksum {checksum} verified" in " ".join(imported.stdout.split())
+    # numpy, scipy and Strawberry cost about 130 MB: an export or an import does not load them.
+    for result in (exported, imported):
+        loaded = {
+            line.rsplit("|", 1)[-1].strip() for line in result.stderr.splitlines() if "import time:" in line
+        }
+        assert loaded and not loaded & {"numpy", "scipy", "scipy.stats", "strawberry"}
+
+
+def cli_env(settings: Settings, extra: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    env = {
+        **os.environ,
+        "LA_DATABASE_URL": settings.database_url,
+        "LA_SCHEDULER": "off",
+        "COLUMNS": "200",
+        **extra,
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "learning_analytics.cli", *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stderr[-2000:] + result.stdout
+    return result

@@ -55,7 +55,7 @@ async def _empty(runtime: Runtime) -> None:
                 await conn.execute(t.delete())
 
 
-@pytest.mark.parametrize("fmt", [ExportFormat.JSON, ExportFormat.NDJSON])
+@pytest.mark.parametrize("fmt", [ExportFormat.JSON, ExportFormat.NDJSON, ExportFormat.CSV])
 async def test_export_import_export_gives_the_same_checksum(
     runtime: Runtime, tmp_path: Path, fmt: ExportFormat
 ) -> None:
@@ -92,6 +92,29 @@ async def test_an_altered_export_is_refused_before_anything_is_written(
         await restore.restore(runtime, tmp_path / "x.json", now=NOW)
 
     assert e.value.code == "checksum_mismatch"
+    async with runtime.db.read() as conn:
+        assert await conn.scalar(select(func.count()).select_from(users_t)) == 0
+
+
+async def test_an_altered_csv_zip_is_refused_before_anything_is_written(
+    runtime: Runtime, tmp_path: Path
+) -> None:
+    import zipfile
+
+    await load(runtime, await learner(runtime, "u1"), history())
+    await _write(runtime, "u1", ExportFormat.CSV, tmp_path / "x.zip")
+    with zipfile.ZipFile(tmp_path / "x.zip") as original, zipfile.ZipFile(tmp_path / "y.zip", "w") as altered:
+        for item in original.infolist():
+            data = original.read(item)
+            if item.filename.endswith("quality_scores.csv"):
+                data = data.replace(b",0.6,", b",0.61,", 1)
+            altered.writestr(item, data)
+    await _empty(runtime)
+
+    with pytest.raises(InvalidInput) as e:
+        await restore.restore(runtime, tmp_path / "y.zip", now=NOW)
+
+    assert e.value.code == "checksum_mismatch" and "quality_scores.csv" in e.value.message
     async with runtime.db.read() as conn:
         assert await conn.scalar(select(func.count()).select_from(users_t)) == 0
 
@@ -169,4 +192,43 @@ async def test_days_fixed_under_an_earlier_timezone_survive_the_round_trip(
 
     restored = await users.get_user(runtime.db, user_id="u1")
     assert restored is not None and restored.timezone == "Pacific/Pago_Pago"
+    assert second == first
+
+
+@pytest.mark.parametrize("fmt", [ExportFormat.JSON, ExportFormat.NDJSON, ExportFormat.CSV])
+async def test_every_section_survives_export_import_export(
+    runtime: Runtime, tmp_path: Path, fmt: ExportFormat
+) -> None:
+    """Goals, unlocked achievements and insights are restored as they are, the rest derived again: the
+    backup of a learner with each of them gives the same checksum once restored into an empty database."""
+    from datetime import timedelta
+
+    from learning_analytics.domain.goals import GoalDraft, GoalType
+    from learning_analytics.resolvers import evaluation, goals
+
+    me = await learner(runtime, "u1", tz="America/New_York")
+    await load(runtime, me, history())
+    ctx = build_context(runtime, me, now=NOW)
+    await goals.create(ctx, GoalDraft(title="Two sessions", goal_type=GoalType.SESSIONS, target_value=2))
+    await evaluation.evaluate_learner(ctx)  # measures the goals, unlocks and notes what the history reached
+    async with runtime.db.write() as conn:
+        await conn.execute(metadata.tables["insights"].insert(), [{
+            "user_id": "u1", "id": "ins-1", "rule": "trend.quality", "type": "trend", "title": "Quality is up",
+            "description": "Up 10 points, \"steadily\".", "importance": "high", "confidence": 0.8765432,
+            "data": {"change": 0.1, "days": [1, 2]}, "generated_at": NOW - timedelta(days=1),
+            "viewed_at": NOW - timedelta(hours=3), "dismissed_at": None, "helpful": True,
+        }])  # fmt: skip
+    first = await _write(runtime, "u1", fmt, tmp_path / "first", everything=True)
+    before = await export.learner_row_counts(runtime, user_id="u1")
+    await _empty(runtime)
+
+    result = await restore.restore(runtime, tmp_path / "first", now=NOW)
+    second = await _write(runtime, "u1", fmt, tmp_path / "second", everything=True)
+
+    after = await export.learner_row_counts(runtime, user_id="u1")
+    assert before["goals"] >= 1 and before["achievement_unlocks"] >= 1 and before["insights"] >= 2
+    assert {t: after[t] for t in ("goals", "achievement_unlocks", "insights")} == {
+        t: before[t] for t in ("goals", "achievement_unlocks", "insights")
+    }
+    assert (result.records["goals"], result.records["insights"]) == (before["goals"], before["insights"])
     assert second == first

@@ -208,17 +208,46 @@ async def test_all_time_longer_than_the_day_limit_is_refused_on_period(runtime: 
     assert (e.value.field, e.value.code, e.value.limit) == ("period", "too_many_days", 30)
 
 
-@pytest.mark.parametrize("micro", [0, 1, 123456, 999999])
-def test_instants_read_as_sqlite_text_are_written_as_orjson_writes_datetimes(micro: int) -> None:
+async def test_instants_are_written_as_orjson_writes_datetimes_on_either_database(runtime: Runtime) -> None:
+    """Raw rows are read with their instants turned into text by SQL: the text must be exactly what
+    orjson writes for the same datetime, with microseconds only when there are some."""
     from datetime import UTC, datetime
 
     from learning_analytics.domain.export.checksum import canonical
-    from learning_analytics.storage.export import _sqlite_instant
+    from learning_analytics.domain.models import EventBatch, ExchangeInput, SessionInput
 
-    at = datetime(2026, 3, 1, 9, 30, 5, micro, tzinfo=UTC)
-    stored = at.replace(tzinfo=None).isoformat(" ", "microseconds")
+    me = await learner(runtime, "u1")
+    base = datetime(2026, 11, 19, 9, 30, 5, tzinfo=UTC)
+    micros = [0, 1, 123456, 999999]
+    batch = EventBatch(
+        sessions=(SessionInput(id="s", started_at=base, ended_at=None),),
+        exchanges=tuple(
+            ExchangeInput(id=f"e{i}", session_id="s", occurred_at=base.replace(second=10 + i, microsecond=m))
+            for i, m in enumerate(micros)
+        ),
+    )
+    await load(runtime, me, batch)
+    ctx = build_context(runtime, me, now=NOW)
 
-    assert canonical({"at": _sqlite_instant(stored)}) == canonical({"at": at})
+    prepared = await export.prepare_export(
+        ctx, format=ExportFormat.JSON, period=Period.LAST_7_DAYS,
+        sections=[ExportSection.SESSIONS, ExportSection.EXCHANGES],
+    )  # fmt: skip
+    doc = orjson.loads((await _bytes(ctx, prepared))[0])
+
+    written = [e["occurred_at"] for e in doc["sections"]["exchanges"]]
+    expected = [
+        canonical({"at": base.replace(second=10 + i, microsecond=m)})[7:-2].decode()
+        for i, m in enumerate(micros)
+    ]
+    assert written == expected == [
+        "2026-11-19T09:30:10Z", "2026-11-19T09:30:11.000001Z", "2026-11-19T09:30:12.123456Z",
+        "2026-11-19T09:30:13.999999Z",
+    ]  # fmt: skip
+    session = doc["sections"]["sessions"][0]
+    assert (session["started_at"], session["ended_at"], session["duration_minutes"]) == (
+        "2026-11-19T09:30:05Z", None, 0.0,
+    )  # fmt: skip
 
 
 async def test_achievements_unlocked_in_the_period_come_with_their_catalog_entry(runtime: Runtime) -> None:

@@ -10,6 +10,7 @@ import pytest
 from learning_analytics.domain.errors import InvalidInput
 from learning_analytics.domain.export import (
     ExportFormat,
+    ExportHeader,
     ExportLimits,
     ExportPlan,
     ExportSection,
@@ -83,6 +84,63 @@ def test_the_checksum_is_sha256_of_the_canonical_lines() -> None:
     assert verifier.check({"checksum": checksum.hexdigest()}) == checksum.hexdigest()
     with pytest.raises(InvalidInput):
         verifier.check({"checksum": "sha256:00"})
+
+
+_NASTY = [
+    '},{"accuracy":0.5}', '"},{"accuracy":', "\\", 'ends in a backslash \\', "},{", "ünï ✓ \n\t\u0000",
+    '{"accuracy":1}', "",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("fmt", [ExportFormat.JSON, ExportFormat.NDJSON, ExportFormat.CSV])
+def test_plain_batches_give_the_records_and_checksum_of_one_record_at_a_time(fmt: ExportFormat) -> None:
+    """Plain rows are encoded a slice at a time as one JSON list and cut into records: texts that look
+    like record boundaries must not be cut, and the checksum must be the one-by-one checksum."""
+    from learning_analytics.domain.export import RecordBatch, encoder_for
+    from learning_analytics.domain.export.encoders import SLICE_ROWS
+    from learning_analytics.domain.export.model import LIST_SEPARATOR
+    from learning_analytics.domain.export.records import FIELDS
+
+    section = ExportSection.EXCHANGES
+    fields = FIELDS[section]
+    rows = []
+    for i in range(SLICE_ROWS + 7):  # two slices
+        text = _NASTY[i % len(_NASTY)]
+        topics = None if i % 3 == 0 else LIST_SEPARATOR.join(["sql", text or "x", "b"][: 1 + i % 3])
+        values = {
+            "id": f"e{i}", "session_id": text, "occurred_at": "2026-03-01T09:30:00Z", "local_day": "2026-03-01",
+            "local_hour": 9, "quality": i / 7, "relevance": None, "helpfulness": 0.1, "engagement": 1e-7,
+            "clarity": None, "accuracy": 0.25, "topics": topics, "user_text": text, "agent_text": None,
+        }  # fmt: skip
+        rows.append(tuple(values[f] for f in fields))
+    batch = RecordBatch(fields=fields, rows=rows, plain=True, joined=(fields.index("topics"),))
+    expected = Checksum()
+    for record in batch.records():
+        expected.add(section, canonical(record))
+    header = _header(fmt)
+
+    encoder = encoder_for(fmt)
+    body = encoder.begin(header) + encoder.open_section(section) + encoder.records(section, batch)
+    body += encoder.close_section(section)
+    tail, trailer = encoder.finish()
+    body += tail
+
+    assert trailer.checksum == expected.hexdigest()
+    assert trailer.row_counts == {"exchanges": len(rows)}
+    if fmt is ExportFormat.JSON:
+        assert orjson.loads(body)["sections"]["exchanges"] == batch.records()
+    elif fmt is ExportFormat.NDJSON:
+        lines = [orjson.loads(line) for line in body.splitlines()]
+        assert [line["data"] for line in lines[2:-1]] == batch.records()
+
+
+def _header(fmt: ExportFormat) -> ExportHeader:
+    at = datetime(2026, 3, 1, 12, tzinfo=UTC)
+    return ExportHeader(
+        export_id="x", generated_at=at, format=fmt, user={"id": "u", "name": "U", "timezone": "UTC"},
+        start=date(2026, 3, 1), end=date(2026, 3, 1), period_start=at, period_end=at,
+        sections=(ExportSection.EXCHANGES,), summary={},
+    )  # fmt: skip
 
 
 def test_a_derived_record_is_not_an_event_and_a_bad_instant_is_named() -> None:

@@ -12,6 +12,7 @@ from .model import (
     ExportRecord,
     ExportSection,
     ExportTrailer,
+    RecordBatch,
     check_limits,
     parse_sections,
 )
@@ -30,6 +31,7 @@ __all__ = [
     "ExportTrailer",
     "JsonEncoder",
     "NdjsonEncoder",
+    "RecordBatch",
     "check_limits",
     "encoder_for",
     "parse_sections",

@@ -35,5 +35,9 @@ class Checksum:
         self._hash.update(encoded)
         self._hash.update(b"\n")
 
+    def add_lines(self, lines: bytes) -> None:
+        """Add records already framed as their lines (`<section>\\t<canonical record>\\n` each)."""
+        self._hash.update(lines)
+
     def hexdigest(self) -> str:
         return f"sha256:{self._hash.hexdigest()}"

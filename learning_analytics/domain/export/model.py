@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from enum import StrEnum
@@ -13,6 +13,50 @@ from ..periods import DateRange
 
 # One exported record: JSON values, dates and datetimes (serialized canonically by orjson).
 ExportRecord = dict[str, Any]
+
+
+# Joins the items of a list of text in one value of a plain row (see `RecordBatch.joined`): a control
+# character, which ingestion refuses in topics.
+LIST_SEPARATOR = "\x1f"
+
+
+@dataclass(frozen=True, slots=True)
+class RecordBatch:
+    """Records of one section as rows of values, each row in the order of `fields` (the section's
+    `records.FIELDS`): no dict per record until one is needed.
+
+    `plain` rows hold only str, int, float and None, with instants and days already as their
+    canonical text (`2026-11-20T09:00:00Z`, `2026-11-20`), as the raw sections are read; the encoders
+    then write them without looking at each value. The columns listed in `joined` hold a list of text
+    (topics) as its items joined by `LIST_SEPARATOR`, in any order (None: no items): the record's value
+    is the sorted list. Other rows may hold any JSON value, date or datetime."""
+
+    fields: tuple[str, ...]
+    rows: Sequence[Sequence[Any]]
+    plain: bool = False
+    joined: tuple[int, ...] = ()
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def records(self) -> list[ExportRecord]:
+        fields = self.fields
+        out = [dict(zip(fields, row, strict=True)) for row in self.rows]
+        for i in self.joined:
+            name = fields[i]
+            for record in out:
+                record[name] = split_list(record[name])
+        return out
+
+    @classmethod
+    def of(cls, fields: tuple[str, ...], records: Sequence[Mapping[str, Any]]) -> RecordBatch:
+        """A batch of records given as mappings (absent fields are None)."""
+        return cls(fields=fields, rows=[tuple(r.get(f) for f in fields) for r in records])
+
+
+def split_list(joined: str | None) -> list[str]:
+    """A joined list's items, sorted (see `RecordBatch.joined`)."""
+    return [] if joined is None else sorted(joined.split(LIST_SEPARATOR))
 
 
 class ExportFormat(StrEnum):

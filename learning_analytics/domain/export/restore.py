@@ -1,13 +1,20 @@
-"""Reading an export back: its records from a JSON document or NDJSON lines, the raw events they
-describe (for the ingestion path), and the check that the file's checksum matches its records."""
+"""Reading an export back: its records from a JSON document, NDJSON lines or the CSV files of a zip
+(with its README.txt), the raw events they describe (for the ingestion path), and the check that the
+file's checksum matches its records."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
-from datetime import datetime
+from dataclasses import dataclass
+from datetime import date, datetime
 from typing import Any
+from zoneinfo import ZoneInfo
+
+import orjson
 
 from ..errors import InvalidInput
+from ..goals import DEFAULT_ICON, Comparison, Goal, GoalFrequency, GoalStatus, GoalType, TargetMetric
+from ..goals.periods import goal_period, local_today
 from ..ingest_checks import parse_date_time
 from ..models import ExchangeInput, FeedbackInput, FeedbackKind, Quality, SessionInput
 from .checksum import Checksum, canonical
@@ -62,6 +69,82 @@ def ndjson_records(
             raise InvalidInput(
                 f"line {number} is not part of an export", field=f"line {number}", code="not_an_export"
             )
+
+
+@dataclass(frozen=True, slots=True)
+class CsvReadme:
+    """What README.txt of a CSV zip says: the learner, the export's checksum and each file's SHA-256."""
+
+    user: Mapping[str, str]
+    checksum: str | None
+    file_hashes: Mapping[str, str]
+
+
+def parse_readme(text: str) -> CsvReadme:
+    """README.txt of a CSV zip (as `encoders.readme_text` writes it), read back."""
+    user: dict[str, str] = {}
+    checksum: str | None = None
+    hashes: dict[str, str] = {}
+    in_hashes = False
+    for line in text.splitlines():
+        if line.startswith("SHA-256 of each file:"):
+            in_hashes = True
+        elif in_hashes and line.startswith("  ") and ": " in line:
+            name, digest = line.strip().split(": ", 1)
+            hashes[name] = digest
+        elif line.startswith("learner:"):
+            learner = line.removeprefix("learner:").strip()
+            uid, _, tz = learner.rpartition(" (")
+            user.update(id=uid, timezone=tz.rstrip(")"))
+        elif line.startswith("name:"):
+            user["name"] = line.removeprefix("name:").strip()
+        elif line.startswith("checksum:"):
+            checksum = line.removeprefix("checksum:").strip()
+    if not user.get("id") or not hashes:
+        raise InvalidInput(
+            "not a learning-analytics CSV export (README.txt names no learner or files)",
+            field="file",
+            code="not_an_export",
+        )
+    return CsvReadme(user=user, checksum=checksum, file_hashes=hashes)
+
+
+# How a CSV cell reads back (see `encoders.csv_cell`): an empty cell is None.
+_CSV_INTEGERS = {"local_hour", "total_exchanges", "exchange_count", "points"}
+_CSV_FLOATS = {
+    "duration_minutes", "avg_quality_score", "avg_quality", "quality", "relevance", "helpfulness",
+    "engagement", "clarity", "accuracy", "rating", "target_value", "confidence",
+}  # fmt: skip
+_CSV_JSON = {"topics", "data"}
+_CSV_BOOLEANS = {"true": True, "false": False}
+
+
+def csv_record(section: ExportSection, row: Mapping[str, str], *, index: int) -> dict[str, Any]:
+    """A CSV row as its record: numbers and booleans parsed, lists and objects from their JSON text,
+    an empty cell None (an empty text and a missing one read alike)."""
+    record: dict[str, Any] = {}
+    for name, cell in row.items():
+        if cell == "" or cell is None:
+            record[name] = None
+            continue
+        try:
+            if name in _CSV_INTEGERS:
+                record[name] = int(cell)
+            elif name in _CSV_FLOATS:
+                record[name] = float(cell)
+            elif name in _CSV_JSON:
+                record[name] = orjson.loads(cell)
+            elif name == "helpful":
+                record[name] = _CSV_BOOLEANS[cell]
+            else:
+                record[name] = cell
+        except (ValueError, KeyError):
+            raise InvalidInput(
+                f"{name} {cell[:40]!r} does not read as a value",
+                field=f"{section.value}[{index}].{name}",
+                code="invalid_type",
+            ) from None
+    return record
 
 
 class Verifier:
@@ -164,3 +247,94 @@ def to_event(section: ExportSection, record: Mapping[str, Any], *, index: int) -
             comment=_text(record, "comment", where),
         )
     raise InvalidInput(f"{section.value} records are derived, not raw events", field=where, code="derived")
+
+
+# ---- the sections held as they are (goals, unlocked achievements, insights), restored by value
+
+
+def _optional_instant(record: Mapping[str, Any], name: str, where: str) -> datetime | None:
+    return None if record.get(name) is None else _instant(record, name, where)
+
+
+def _choice(kind: type[Any], record: Mapping[str, Any], name: str, where: str) -> Any:
+    try:
+        return kind(str(record.get(name)))
+    except ValueError:
+        raise InvalidInput(
+            f"unknown {name} {str(record.get(name))[:40]!r}", field=f"{where}.{name}", code="enum"
+        ) from None
+
+
+def to_goal(record: Mapping[str, Any], *, index: int, now: datetime, tz: ZoneInfo) -> Goal:
+    """A GOALS record as the goal it describes, in the period it measures today (its progress is
+    measured again by the next evaluation)."""
+    where = f"goals[{index}]"
+    if not isinstance(record, Mapping):
+        raise InvalidInput("a record is a JSON object", field=where, code="invalid_type")
+    created_at = _instant(record, "created_at", where)
+    frequency = _choice(GoalFrequency, record, "frequency", where)
+    goal_type = _choice(GoalType, record, "goal_type", where)
+    try:
+        deadline = None if record.get("deadline") is None else date.fromisoformat(str(record["deadline"]))
+        target = float(record["target_value"])
+    except (KeyError, TypeError, ValueError):
+        raise InvalidInput(
+            "deadline or target_value does not read", field=where, code="invalid_type"
+        ) from None
+    return Goal(
+        id=_text(record, "id", where, required=True),
+        title=_text(record, "title", where, required=True),
+        goal_type=goal_type,
+        target_metric=_choice(TargetMetric, record, "target_metric", where),
+        target_value=target,
+        comparison=_choice(Comparison, record, "comparison", where),
+        frequency=frequency,
+        created_at=created_at,
+        period=goal_period(
+            frequency,
+            day=local_today(now, tz),
+            created_on=local_today(created_at, tz),
+            deadline=deadline,
+            tz=tz,
+        ),
+        status=_choice(GoalStatus, record, "status", where),
+        description=_text(record, "description", where),
+        deadline=deadline,
+        topic=_text(record, "topic", where),
+        icon=DEFAULT_ICON[goal_type],
+        completed_at=_optional_instant(record, "completed_at", where),
+    )
+
+
+def to_unlock(record: Mapping[str, Any], *, index: int) -> tuple[str, datetime]:
+    """An ACHIEVEMENTS record as the unlock it describes: the achievement's id and when."""
+    where = f"achievements[{index}]"
+    return _text(record, "id", where, required=True), _instant(record, "unlocked_at", where)
+
+
+def to_insight(record: Mapping[str, Any], *, index: int) -> dict[str, Any]:
+    """An INSIGHTS record as the stored insight's values (what the record does not hold — its icon,
+    link and expiry — is left empty)."""
+    where = f"insights[{index}]"
+    data = record.get("data")
+    confidence = record.get("confidence")
+    helpful = record.get("helpful")
+    if (
+        not isinstance(data, dict)
+        or not isinstance(confidence, int | float)
+        or not isinstance(helpful, bool | None)
+    ):
+        raise InvalidInput("data, confidence or helpful has the wrong type", field=where, code="invalid_type")
+    return {
+        "id": _text(record, "id", where, required=True),
+        **{
+            name: _text(record, name, where, required=True)
+            for name in ("rule", "type", "title", "description", "importance")
+        },
+        "confidence": float(confidence),
+        "data": data,
+        "generated_at": _instant(record, "generated_at", where),
+        "viewed_at": _optional_instant(record, "viewed_at", where),
+        "dismissed_at": _optional_instant(record, "dismissed_at", where),
+        "helpful": helpful,
+    }

@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from urllib.parse import urlencode
 
-from scipy import stats
-
 from learning_analytics.domain.periods import Granularity
 from learning_analytics.domain.rollups import Bucket, Moments, merge_buckets
 
@@ -88,6 +86,8 @@ def welch_p_value(a: Moments, b: Moments) -> float | None:
     When both variances are 0 the p-value is 0 if the means differ, else 1. None when a sample
     has fewer than 2 observations.
     """
+    from scipy import stats
+
     var_a, var_b = sample_variance(a), sample_variance(b)
     if var_a is None or var_b is None:
         return None

@@ -6,13 +6,14 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
-
-import numpy as np
-from scipy import stats
+from typing import TYPE_CHECKING
 
 from learning_analytics.domain.errors import InvalidInput
 from learning_analytics.domain.trends.regression import MIN_TREND_POINTS, linear_trend
-from learning_analytics.domain.trends.series import FloatArray, available_points
+from learning_analytics.domain.trends.series import available_points
+
+if TYPE_CHECKING:  # numpy is imported where used (see series.py)
+    from learning_analytics.domain.trends.series import FloatArray
 
 MIN_HOLT_POINTS = 3
 # Coarse grid over [0, 1]², then two finer grids around the best point: deterministic, and
@@ -71,6 +72,8 @@ def fit_holt(series: Sequence[float], *, alpha: float | None = None, beta: float
     ties go to the smallest α, then β), unless both are given.
     Gaps: the series has none; `forecast` passes the available values in order.
     """
+    import numpy as np
+
     if (alpha is None) != (beta is None):
         raise ValueError("give both alpha and beta, or neither")
     y = np.asarray(series, dtype=np.float64)
@@ -126,6 +129,8 @@ def forecast(
 
 
 def _linear_forecast(values: Sequence[float | None], *, days: int, level: float) -> list[ForecastValue]:
+    from scipy import stats
+
     fit = linear_trend(values)
     quantile = float(stats.t.ppf((1.0 + level) / 2.0, fit.n - 2))
     last_offset = fit.period_days - 1
@@ -143,6 +148,8 @@ def _linear_forecast(values: Sequence[float | None], *, days: int, level: float)
 
 
 def _holt_forecast(y: FloatArray, *, trailing_gap: int, days: int, level: float) -> list[ForecastValue]:
+    from scipy import stats
+
     fit = fit_holt(y.tolist())
     quantile = float(stats.norm.ppf((1.0 + level) / 2.0))
     points: list[ForecastValue] = []
@@ -157,6 +164,8 @@ def _holt_forecast(y: FloatArray, *, trailing_gap: int, days: int, level: float)
 
 
 def _fit_parameters(y: FloatArray) -> tuple[float, float]:
+    import numpy as np
+
     alpha, beta = _best_on_grid(y, np.linspace(0.0, 1.0, _HOLT_COARSE_POINTS))
     for reach, step in _HOLT_REFINEMENTS:
         # Integer multiples keep an exact 0 offset, so the previous best is a candidate again.
@@ -170,6 +179,8 @@ def _fit_parameters(y: FloatArray) -> tuple[float, float]:
 
 
 def _best_on_grid(y: FloatArray, alphas: FloatArray, betas: FloatArray | None = None) -> tuple[float, float]:
+    import numpy as np
+
     alpha_grid, beta_grid = np.meshgrid(alphas, alphas if betas is None else betas, indexing="ij")
     sse, _, _ = _holt_pass(y, alpha_grid.ravel(), beta_grid.ravel())
     best = int(np.argmin(sse))
@@ -180,6 +191,8 @@ def _holt_pass(
     y: FloatArray, alpha: FloatArray, beta: FloatArray
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
     """SSE, final level and final trend for each (alpha[i], beta[i]) pair, all at once."""
+    import numpy as np
+
     # After observation 1 the state is (y₁, y₁ − y₀) whatever α and β: ŷ₁ = y₁ exactly.
     level = np.full(alpha.shape, y[1])
     trend = np.full(alpha.shape, y[1] - y[0])

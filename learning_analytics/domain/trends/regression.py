@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 
-import numpy as np
-
 from learning_analytics.domain.errors import InvalidInput
 from learning_analytics.domain.trends.series import available_points
 
@@ -89,6 +87,8 @@ def linear_trend(
     line is flat at the mean of the available values (0 when there are none).
     Gaps: None days are skipped; x keeps calendar offsets, so the slope is per calendar day.
     """
+    import numpy as np
+
     if horizon_days < 0:
         raise InvalidInput("horizon_days must not be negative", field="horizon_days")
     if band_percent < 0:

@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-
-import numpy as np
-from numpy.typing import NDArray
+from typing import TYPE_CHECKING
 
 from learning_analytics.domain.errors import InvalidInput
 
-FloatArray = NDArray[np.float64]
+# numpy and scipy are imported by the functions that use them: loading them costs about 100 MB and a
+# second, which commands that compute no statistics (an export, an import) should not pay.
+if TYPE_CHECKING:
+    import numpy as np
+    from numpy.typing import NDArray
+
+    FloatArray = NDArray[np.float64]
 
 
 def available_points(values: Sequence[float | None]) -> tuple[FloatArray, FloatArray]:
@@ -20,6 +24,8 @@ def available_points(values: Sequence[float | None]) -> tuple[FloatArray, FloatA
     Gaps: a None day is skipped and never compressed, so the offsets of the remaining days
     stay their calendar offsets. A non-finite value is a caller bug and raises ValueError.
     """
+    import numpy as np
+
     offsets: list[float] = []
     observed: list[float] = []
     for offset, value in enumerate(values):

@@ -7,8 +7,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from scipy import stats
-
 from learning_analytics.domain.errors import InvalidInput
 
 # Fixed English names (calendar.day_name follows the process locale).
@@ -96,6 +94,8 @@ def _mean(weekday: WeekdayValue) -> float:
 
 
 def _anova_p_value(groups: Sequence[Sequence[float]]) -> float | None:
+    from scipy import stats
+
     k = len(groups)
     total = sum(len(group) for group in groups)
     if k < 2 or total - k < 1:
