@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import ctypes
 import logging
 import os
 import signal
@@ -360,6 +362,19 @@ def _restore(settings: Settings, file: Path, user_id: str | None) -> None:
     )
 
 
+# glibc's `mallopt` parameter that caps the malloc arenas.
+_M_ARENA_MAX = -8
+
+
+def _one_malloc_arena() -> None:
+    """Give the process a single malloc arena (on glibc; elsewhere nothing). An export reads pages on
+    the database driver's thread and encodes them on another: with an arena each, memory freed by one
+    is not reused by the other, and a million-record export peaks about 17 MB higher (and runs
+    slower). Called before those threads allocate anything."""
+    with contextlib.suppress(OSError, AttributeError):  # not glibc: its allocator has no such setting
+        ctypes.CDLL(None).mallopt(_M_ARENA_MAX, 1)
+
+
 def _write_export(
     settings: Settings,
     output: Path | None,
@@ -372,6 +387,8 @@ def _write_export(
     end: datetime | None = None,
     include: str | None = None,
 ) -> None:
+    _one_malloc_arena()
+
     async def work(runtime: Runtime) -> tuple[export.PreparedExport, export.ExportRun]:
         try:
             user = (
