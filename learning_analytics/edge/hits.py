@@ -95,15 +95,24 @@ class CachedHits:
             return
         started = time.perf_counter()
         headers = Headers(scope=scope)
+        declared = headers.get("content-length")
+        if declared is not None and (not declared.isdigit() or int(declared) > self.max_body_bytes):
+            await self.app(scope, receive, send)  # the edge answers 413 (or the server refused it)
+            return
+        # The caller first: nothing of a body is read for a request the authentication refuses.
+        caller = await self._caller(scope, headers)
+        if caller is None:
+            await self.app(scope, receive, send)
+            return
         read: list[Message] = []
+        body = b""
         if scope["method"] == "POST":
-            body = await self._body(headers, receive, read)
-            if body is None:
+            found = await self._body(headers, receive, read)
+            if found is None:
                 await self.app(scope, _replaying(read, receive), send)
                 return
-        else:
-            body = b""
-        hit = await self._find(finder, scope, headers, body)
+            body = found
+        hit = await self._find(finder, Asked(scope, headers, caller, body))
         if hit is None:
             await self.app(scope, _replaying(read, receive), send)
             return
@@ -121,10 +130,7 @@ class CachedHits:
     async def _body(self, headers: Headers, receive: Receive, read: list[Message]) -> bytes | None:
         """The whole body of a JSON POST within the limit; None (with what was read kept in `read`)
         for anything the edge would refuse or the client abandoned."""
-        declared = headers.get("content-length")
-        if not media.is_json(headers.get("content-type")) or declared is None or not declared.isdigit():
-            return None
-        if int(declared) > self.max_body_bytes:
+        if not media.is_json(headers.get("content-type")) or headers.get("content-length") is None:
             return None
         chunks: list[bytes] = []
         size = 0
@@ -141,14 +147,23 @@ class CachedHits:
             if not message.get("more_body", False):
                 return b"".join(chunks)
 
-    async def _find(self, finder: Finder, scope: Scope, headers: Headers, body: bytes) -> Hit | None:
+    async def _caller(self, scope: Scope, headers: Headers) -> User | None:
+        """The caller as the authentication middleware sees them; None when it would refuse the
+        request or answer it anonymously (the full way then does), or cannot tell now."""
         try:
             caller = await identify(scope, headers)
-            if not isinstance(caller, User):
-                return None  # refused or anonymous: the full way answers it
-            return await finder(Asked(scope, headers, caller, body))
         except DatabaseBusy:
             return None  # e.g. a key lookup with no free connection: the full way answers 503
         except Exception:  # the short way is only a shortcut: whatever fails here, the full way answers
+            log.exception("identifying the caller early failed; the request goes the full way")
+            return None
+        return caller if isinstance(caller, User) else None
+
+    async def _find(self, finder: Finder, asked: Asked) -> Hit | None:
+        try:
+            return await finder(asked)
+        except DatabaseBusy:
+            return None
+        except Exception:  # as in `_caller`
             log.exception("answering a cached request early failed; it goes the full way")
             return None

@@ -43,10 +43,24 @@ def _sorted_query(query_string: bytes) -> str:
 
 
 def _sort_query(query_string: bytes) -> str:
-    return "&".join(f"{k}={v}" for k, v in sorted(QueryParams(query_string).multi_items()))
+    # The pairs' repr: a `&` or `=` inside a decoded value cannot make two parameter lists alike.
+    return repr(sorted(QueryParams(query_string).multi_items()))
 
 
 _sort_short_query = lru_cache(maxsize=1024)(_sort_query)
+
+
+def _cacheable(runtime: Runtime, policy: CachePolicy | None, user: User | None, query_string: bytes) -> bool:
+    """Whether a GET may be answered from (and stored in) the cache: cache on, a policy with a TTL, a
+    caller, and a query string within the length the route accepts (a longer one is its 400, not a
+    lookup)."""
+    return (
+        runtime.cache.enabled
+        and policy is not None
+        and policy.ttl_seconds > 0
+        and user is not None
+        and len(query_string) <= runtime.settings.limits.max_query_string_chars
+    )
 
 
 def _key(runtime: Runtime, user: User, route: str, query_string: bytes) -> bytes:
@@ -127,9 +141,10 @@ def cached_route(kind: str, *, route: str | None = None) -> Callable[[Endpoint],
             cache = runtime.cache
             policy = cache.policies.get(kind)
             user: User | None = getattr(request.state, "user", None)
-            if not cache.enabled or policy is None or policy.ttl_seconds <= 0 or user is None:
+            query_string: bytes = request.scope.get("query_string", b"")
+            if policy is None or user is None or not _cacheable(runtime, policy, user, query_string):
                 return await endpoint(request)
-            key = _key(runtime, user, name, request.scope.get("query_string", b""))
+            key = _key(runtime, user, name, query_string)
             lookup = await cache.lookup(user.id, key)
             if lookup is None:
                 return await endpoint(request)
@@ -155,10 +170,10 @@ def hit_finder(kind: str, route: str) -> Finder:
     async def find(asked: Asked) -> Hit | None:
         runtime: Runtime = asked.scope["app"].state.runtime
         cache = runtime.cache
-        policy = cache.policies.get(kind)
-        if not cache.enabled or policy is None or policy.ttl_seconds <= 0:
+        query_string: bytes = asked.scope.get("query_string", b"")
+        if not _cacheable(runtime, cache.policies.get(kind), asked.user, query_string):
             return None
-        key = _key(runtime, asked.user, route, asked.scope.get("query_string", b""))
+        key = _key(runtime, asked.user, route, query_string)
         entry = await cache.fresh(asked.user.id, key)
         if entry is None:
             return None

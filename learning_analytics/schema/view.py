@@ -114,6 +114,7 @@ class GraphQLApp(GraphQLOverHTTP):
             if getattr(request.state, "cache_fill", False) and response.status_code == 200:
                 ctx: Context = request.state.graphql_context
                 await self._store(runtime, cacheable, bytes(response.body), ctx.max_age)
+                response.headers["x-cache"] = "MISS"  # computed now, as on REST
             else:
                 runtime.cache.release(cacheable.user.id, cacheable.lookup.key)
         await response(scope, receive, send)

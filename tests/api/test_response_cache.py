@@ -4,6 +4,7 @@ cache's clock, and no answer ever crosses learners."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import uuid
@@ -421,3 +422,63 @@ async def test_a_failure_of_the_short_way_leaves_the_request_to_the_full_way(
     answer = await service.overview("ada")
 
     assert answer.headers["x-cache"] == "HIT" and meta(answer) == {"cached": True, "stale": False}
+
+
+async def test_what_an_attacker_sends_gets_the_same_answer_cached_or_not(service: Service) -> None:
+    """Requests the full way refuses are refused however much of their answer the cache holds."""
+    url = "/api/analytics/progress?metrics=sessions&period=7d"
+    await service.client.get(url, headers=service.auth("ada"))  # cached from here on
+    await service.overview("ada")
+    # A decoded `&` inside a value is a value, not a second parameter: no stored answer fits it.
+    smuggled = await service.client.get(
+        "/api/analytics/progress?metrics=sessions%26period%3D7d", headers=service.auth("ada")
+    )
+    padded = await service.client.get(url + "&" * 3000, headers=service.auth("ada"))  # past the length
+    declared = await service.client.get(url, headers={**service.auth("ada"), "Content-Length": "99999999999"})
+    # Variables nested past what the cache can key are the schema's to judge, never a 500.
+    nested: object = []
+    for _ in range(300):
+        nested = [nested]
+    deep = await service.client.post(
+        "/graphql", json={"query": OVERVIEW, "variables": {"x": nested}}, headers=service.auth("ada")
+    )
+    # A media type in other letters: whatever the schema answers uncached, the cache answers too.
+    body = json.dumps({"query": OVERVIEW}).encode()
+    cased = [
+        await service.client.post(
+            "/graphql", content=json.dumps({"query": q}).encode() if q else body,
+            headers={**service.auth("ada"), "Content-Type": "Application/JSON"},
+        )
+        for q in (None, "{ again: overview(period: LAST_7_DAYS) { summary { totalSessions } } }")
+    ]  # fmt: skip
+
+    assert smuggled.status_code == 400, smuggled.text
+    assert padded.status_code == 400 and padded.json()["error"]["code"] == "query_too_long"
+    assert declared.status_code == 413
+    assert deep.status_code == 200 and "x-cache" not in deep.headers, deep.text
+    assert cased[0].status_code == cased[1].status_code and "x-cache" not in cased[0].headers
+
+
+async def test_a_request_without_a_key_is_refused_before_its_body_is_read(service: Service) -> None:
+    app = service.client.app  # type: ignore[attr-defined]
+    sent: list[dict[str, Any]] = []
+    reads = [0]
+
+    async def never_ending_body() -> dict[str, Any]:
+        reads[0] += 1
+        await asyncio.Event().wait()  # a client that never sends its body
+        raise AssertionError("unreachable")
+
+    async def send(message: dict[str, Any]) -> None:
+        sent.append(message)
+
+    scope = {
+        "type": "http", "asgi": {"version": "3.0"}, "http_version": "1.1", "method": "POST", "scheme": "http",
+        "path": "/graphql", "raw_path": b"/graphql", "query_string": b"", "root_path": "",
+        "headers": [(b"host", b"127.0.0.1:8000"), (b"content-type", b"application/json"),
+                    (b"content-length", b"1000000")],
+        "client": ("127.0.0.1", 5000), "server": ("127.0.0.1", 8000),
+    }  # fmt: skip
+    await asyncio.wait_for(app(scope, never_ending_body, send), timeout=10)
+
+    assert sent[0]["status"] == 401 and reads[0] == 0
