@@ -12,9 +12,12 @@ import weakref
 from collections.abc import AsyncIterator, Callable
 
 from ..config import Settings
+from ..domain.errors import InvalidInput
+from ..domain.ingest_checks import check_id
 from ..domain.models import User
 from ..resolvers import auth, database, evaluation, rollups, users
 from ..resolvers.context import Context, build_context
+from ..resolvers.ingest import ingest_limits
 from ..resolvers.runtime import Runtime, open_database, response_cache
 from .analytics_config import AnalyticsEngineConfig
 
@@ -34,6 +37,10 @@ async def _held(settings: Settings, *, upgrade: bool, forget: Callable[[], objec
         forget()
         await runtime.cache.close()
         await runtime.db.dispose()
+
+
+# The users table's id column (VARCHAR(64)).
+USER_ID_MAX = 64
 
 
 class AnalyticsEngine:
@@ -94,6 +101,11 @@ class AnalyticsEngine:
         if user_id is None:
             user = await auth.single_user(runtime)
         else:
+            if not isinstance(user_id, str):
+                raise InvalidInput(f"user_id is a string, got {type(user_id).__name__}", field="user_id")
+            check_id(user_id.strip(), field="user_id", limits=ingest_limits(runtime.settings))
+            if len(user_id) > USER_ID_MAX:
+                raise InvalidInput(f"a learner id is at most {USER_ID_MAX} characters", field="user_id")
             # Known for `LA_KEY_CACHE_SECONDS`, as the service trusts a key it checked: not one write per call.
             known = self._users.get(user_id)
             if known is not None and known[0] > time.monotonic():

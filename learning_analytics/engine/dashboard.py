@@ -39,7 +39,14 @@ def metric_named(name: Metric | str) -> Metric:
 
 
 def last_days(ctx: Context, days: int) -> DateRange:
-    """The `days` local days ending today, today included."""
+    """The `days` local days ending today, today included (1 to `LA_LIMITS__MAX_RANGE_DAYS`)."""
+    most = ctx.settings.limits.max_range_days
+    if isinstance(days, bool) or not isinstance(days, int) or not 1 <= days <= most:
+        raise InvalidInput(
+            f"the span is 1 to {most} days (LA_LIMITS__MAX_RANGE_DAYS), got {days!r}",
+            field="days",
+            limit=most,
+        )
     today = user_today(ctx)
     return DateRange(today - timedelta(days=max(days, 1) - 1), today)
 

@@ -15,6 +15,7 @@ from ..domain.trends import seasonality as weekly_seasonality
 from ..resolvers import trends
 from ..resolvers.trends import TrendAnswer
 from .component import Component
+from .dashboard import metric_named
 from .progress_models import PeriodProgress
 
 __all__ = ["TrendAnalyzer", "TrendDirection", "TrendFit"]
@@ -101,6 +102,13 @@ class TrendAnalyzer(Component):
         line extended, for `holt` Holt's linear smoothing, each with its 95 % prediction interval, as
         {"day": 1.., "value", "lower_bound", "upper_bound"}. None values are days without data."""
         horizon = self.engine.settings.trends.forecast_days if days is None else days
+        most = self.engine.settings.limits.max_forecast_days
+        if isinstance(horizon, bool) or not isinstance(horizon, int) or not 0 <= horizon <= most:
+            raise InvalidInput(
+                f"days must be an integer from 0 to {most} (LA_LIMITS__MAX_FORECAST_DAYS), got {horizon!r}",
+                field="days",
+                limit=most,
+            )
         try:
             chosen = ForecastMethod(method.strip().lower())
         except ValueError:
@@ -113,7 +121,7 @@ class TrendAnalyzer(Component):
 
     async def get_trend(
         self,
-        metric: Metric = Metric.QUALITY,
+        metric: Metric | str = Metric.QUALITY,
         period: Period = Period.LAST_30_DAYS,
         user_id: str | None = None,
         *,
@@ -125,5 +133,10 @@ class TrendAnalyzer(Component):
         average, the OLS fit, the forecast, the seasonality and the anomalies; `span` the days."""
         ctx = await self._ctx(user_id)
         return await trends.trend(
-            ctx, metric=metric, period=period, window=window, forecast_days=forecast_days, method=method
+            ctx,
+            metric=metric_named(metric),
+            period=period,
+            window=window,
+            forecast_days=forecast_days,
+            method=method,
         )
