@@ -88,9 +88,13 @@ class AuthMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        state = scope.setdefault("state", {})
+        if isinstance(state.get("user"), User):  # identified already, by the short way for cache hits
+            await self.app(scope, receive, send)
+            return
         caller = await identify(scope, Headers(scope=scope))
         if isinstance(caller, Response):
             await caller(scope, receive, send)
             return
-        scope.setdefault("state", {})["user"] = caller
+        state["user"] = caller
         await self.app(scope, receive, send)

@@ -104,6 +104,8 @@ class CachedHits:
         if caller is None:
             await self.app(scope, receive, send)
             return
+        # Should the request go the full way, the authentication middleware takes the caller from here.
+        scope.setdefault("state", {})["user"] = caller
         read: list[Message] = []
         body = b""
         if scope["method"] == "POST":
